@@ -1,0 +1,431 @@
+/* maskgrow.c — the command-line tool: train / segment / evaluate.
+ *
+ *   maskgrow train --image IMG --hints HINTS [--exact EXACT]
+ *                  [--image IMG --hints HINTS ...] --model OUT.mgm
+ *                  [--seconds N] [--iterations N] [--seed S] [--threads T]
+ *                  [--quiet]
+ *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
+ *                  [--probabilities PROB.png] [--threads T] [--quiet]
+ *   maskgrow evaluate --pred P.png --truth T.png
+ *
+ * Errors: one line "maskgrow: error: ..." on stderr, exit 1 (2 for usage). */
+#include "maskgrow-core.h"
+
+#include "evaluate.h"
+#include "image-io.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_IMAGES 64
+
+static const char usage[] =
+  "usage: maskgrow train --image IMG --hints HINTS [--exact EXACT]\n"
+  "                      [--image IMG --hints HINTS ...] --model OUT.mgm\n"
+  "                      [--seconds N] [--iterations N] [--seed S]\n"
+  "                      [--threads T] [--quiet]\n"
+  "       maskgrow segment --model M.mgm --image IMG --out LABELS.png\n"
+  "                      [--probabilities PROB.png] [--threads T] [--quiet]\n"
+  "       maskgrow evaluate --pred P.png --truth T.png\n"
+  "Hints and exact labels: 8-bit grey PNG, 0 unknown, 1 background,\n"
+  "c+1 object class c, 255 separation stroke.  Output labels: 0 background,\n"
+  "c class c.\n";
+
+static int
+error (int code, const char *format, ...)
+{
+  va_list args;
+
+  fprintf (stderr, "maskgrow: error: ");
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fprintf (stderr, "\n");
+  return code;
+}
+
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+/* Parses a number option; false (and a message) when it is not one. */
+static bool
+parse_number (const char *opt, const char *text, double lo, double hi,
+              double *value)
+{
+  char *end;
+  double v = strtod (text, &end);
+
+  if (end == text || *end != '\0' || ! isfinite (v) || v < lo || v > hi)
+    {
+      error (2, "%s wants a number in %g..%g, not '%s'", opt, lo, hi, text);
+      return false;
+    }
+  *value = v;
+  return true;
+}
+
+/* Progress on stderr about once a second. */
+typedef struct
+{
+  bool   quiet;
+  double last;
+} Reporter;
+
+static bool
+report (const MgProgress *p, void *data)
+{
+  Reporter *r = data;
+
+  if (! r->quiet && p->elapsed - r->last >= 1.0)
+    {
+      r->last = p->elapsed;
+      if (p->total > 0)
+        fprintf (stderr, "%s: %d/%d  loss %.4f  %.1f s\n", p->stage,
+                 p->iteration, p->total, p->loss, p->elapsed);
+      else
+        fprintf (stderr, "%s: %d  loss %.4f  %.1f s\n", p->stage,
+                 p->iteration, p->loss, p->elapsed);
+    }
+  return true;
+}
+
+typedef struct
+{
+  CliImage image;
+  uint8_t *hints, *exact;
+} LoadedSample;
+
+/* Loads a label map and checks it against its image's size. */
+static bool
+load_labels_for (const char *path, const char *image_path,
+                 const CliImage *im, uint8_t **out)
+{
+  char msg[512];
+  int w, h;
+
+  if (! cli_labels_load (path, out, &w, &h, msg, sizeof msg))
+    {
+      error (1, "%s", msg);
+      return false;
+    }
+  if (w != im->width || h != im->height)
+    {
+      error (1, "%s is %dx%d but %s is %dx%d: labels must match their image",
+             path, w, h, image_path, im->width, im->height);
+      return false;
+    }
+  return true;
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  const char *images[MAX_IMAGES] = { 0 }, *hints[MAX_IMAGES] = { 0 },
+             *exact[MAX_IMAGES] = { 0 };
+  LoadedSample loaded[MAX_IMAGES];
+  MgTrainSample samples[MAX_IMAGES];
+  const char *model_path = NULL;
+  MgTrainConfig config;
+  Reporter rep = { false, 0 };
+  MgModel *model = NULL;
+  MgError err = { 0 };
+  MgStatus st;
+  int n = 0, rc = 1;
+  double v, start;
+
+  mg_train_config_init (&config);
+  for (int i = 0; i < argc; i++)
+    {
+      const char *o = argv[i];
+      const char *a = i + 1 < argc ? argv[i + 1] : NULL;
+
+      if (strcmp (o, "--quiet") == 0)
+        {
+          rep.quiet = true;
+          continue;
+        }
+      if (a == NULL)
+        return error (2, "%s needs a value; see maskgrow --help", o);
+      i++;
+      if (strcmp (o, "--image") == 0)
+        {
+          if (n == MAX_IMAGES)
+            return error (2, "at most %d training images", MAX_IMAGES);
+          images[n++] = a;
+        }
+      else if (strcmp (o, "--hints") == 0 || strcmp (o, "--exact") == 0)
+        {
+          const char **slot = o[2] == 'h' ? hints : exact;
+          if (n == 0)
+            return error (2, "%s must follow the --image it belongs to", o);
+          if (slot[n - 1] != NULL)
+            return error (2, "image %s has two %s", images[n - 1], o);
+          slot[n - 1] = a;
+        }
+      else if (strcmp (o, "--model") == 0)
+        model_path = a;
+      else if (strcmp (o, "--seconds") == 0)
+        {
+          if (! parse_number (o, a, 0, 1e6, &v))
+            return 2;
+          config.seconds = v;
+        }
+      else if (strcmp (o, "--iterations") == 0)
+        {
+          if (! parse_number (o, a, 0, 1e8, &v))
+            return 2;
+          config.iterations = (int) v;
+        }
+      else if (strcmp (o, "--seed") == 0)
+        {
+          if (! parse_number (o, a, 0, 1e15, &v))
+            return 2;
+          config.seed = (uint64_t) v;
+        }
+      else if (strcmp (o, "--threads") == 0)
+        {
+          if (! parse_number (o, a, 0, 1024, &v))
+            return 2;
+          config.threads = (int) v;
+        }
+      else
+        return error (2, "unknown option %s; see maskgrow --help", o);
+    }
+  if (n == 0 || model_path == NULL)
+    return error (2, "train needs --image, --hints and --model; see maskgrow --help");
+  for (int i = 0; i < n; i++)
+    if (hints[i] == NULL && exact[i] == NULL)
+      return error (2, "image %s has neither --hints nor --exact", images[i]);
+
+  memset (loaded, 0, sizeof loaded);
+  for (int i = 0; i < n; i++)
+    {
+      char msg[512];
+
+      if (! cli_image_load (images[i], &loaded[i].image, msg, sizeof msg))
+        {
+          error (1, "%s", msg);
+          goto out;
+        }
+      if ((hints[i] != NULL && ! load_labels_for (hints[i], images[i],
+                                                  &loaded[i].image,
+                                                  &loaded[i].hints))
+          || (exact[i] != NULL && ! load_labels_for (exact[i], images[i],
+                                                     &loaded[i].image,
+                                                     &loaded[i].exact)))
+        goto out;
+      samples[i].image.data = loaded[i].image.data;
+      samples[i].image.channels = loaded[i].image.channels;
+      samples[i].image.width = loaded[i].image.width;
+      samples[i].image.height = loaded[i].image.height;
+      samples[i].hints = loaded[i].hints;
+      samples[i].exact = loaded[i].exact;
+    }
+  start = now_seconds ();
+  st = mg_train (samples, n, &config, report, &rep, &model, &err);
+  if (st != MG_STATUS_OK)
+    {
+      error (1, "%s", err.message);
+      goto out;
+    }
+  if (mg_model_save (model, model_path, &err) != MG_STATUS_OK)
+    {
+      error (1, "%s", err.message);
+      goto out;
+    }
+  if (! rep.quiet)
+    fprintf (stderr, "trained %d object class%s on %d image%s in %.1f s "
+                     "(%d steps); model saved to %s\n",
+             mg_model_classes (model),
+             mg_model_classes (model) == 1 ? "" : "es", n, n == 1 ? "" : "s",
+             now_seconds () - start, mg_model_iterations (model), model_path);
+  rc = 0;
+out:
+  mg_model_free (model);
+  for (int i = 0; i < n; i++)
+    {
+      cli_image_free (&loaded[i].image);
+      free (loaded[i].hints);
+      free (loaded[i].exact);
+    }
+  return rc;
+}
+
+static int
+cmd_segment (int argc, char **argv)
+{
+  const char *model_path = NULL, *image_path = NULL, *out_path = NULL,
+             *prob_path = NULL;
+  Reporter rep = { false, 0 };
+  MgModel *model = NULL;
+  MgError err = { 0 };
+  CliImage im = { 0 };
+  MgImage mi;
+  uint8_t *labels = NULL, *grey = NULL;
+  float *prob = NULL;
+  char msg[512];
+  int rc = 1, threads = 0;
+  double v, start;
+  size_t n;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *o = argv[i];
+      const char *a = i + 1 < argc ? argv[i + 1] : NULL;
+
+      if (strcmp (o, "--quiet") == 0)
+        {
+          rep.quiet = true;
+          continue;
+        }
+      if (a == NULL)
+        return error (2, "%s needs a value; see maskgrow --help", o);
+      i++;
+      if (strcmp (o, "--model") == 0)
+        model_path = a;
+      else if (strcmp (o, "--image") == 0)
+        image_path = a;
+      else if (strcmp (o, "--out") == 0)
+        out_path = a;
+      else if (strcmp (o, "--probabilities") == 0)
+        prob_path = a;
+      else if (strcmp (o, "--threads") == 0)
+        {
+          if (! parse_number (o, a, 0, 1024, &v))
+            return 2;
+          threads = (int) v;
+        }
+      else
+        return error (2, "unknown option %s; see maskgrow --help", o);
+    }
+  if (model_path == NULL || image_path == NULL || out_path == NULL)
+    return error (2, "segment needs --model, --image and --out; see maskgrow --help");
+  mg_threads_set (threads);
+  if (mg_model_load (model_path, &model, &err) != MG_STATUS_OK)
+    return error (1, "%s", err.message);
+  if (! cli_image_load (image_path, &im, msg, sizeof msg))
+    {
+      error (1, "%s", msg);
+      goto out;
+    }
+  n = (size_t) im.width * im.height;
+  labels = malloc (n);
+  if (prob_path != NULL)
+    {
+      prob = malloc (n * (mg_model_classes (model) + 1) * sizeof (float));
+      grey = malloc (n);
+    }
+  if (labels == NULL || (prob_path != NULL && (prob == NULL || grey == NULL)))
+    {
+      error (1, "out of memory for a %dx%d image", im.width, im.height);
+      goto out;
+    }
+  mi.data = im.data;
+  mi.channels = im.channels;
+  mi.width = im.width;
+  mi.height = im.height;
+  start = now_seconds ();
+  if (mg_segment (model, &mi, labels, prob, report, &rep, &err)
+      != MG_STATUS_OK)
+    {
+      error (1, "%s: %s", image_path, err.message);
+      goto out;
+    }
+  if (! cli_png_save_grey (out_path, labels, im.width, im.height, 8, msg,
+                           sizeof msg))
+    {
+      error (1, "%s", msg);
+      goto out;
+    }
+  if (prob_path != NULL)
+    {
+      /* one grey image: the probability of "any object" = 1 − P(background) */
+      for (size_t i = 0; i < n; i++)
+        grey[i] = (uint8_t) lrintf (255.0f * (1.0f - prob[i]));
+      if (! cli_png_save_grey (prob_path, grey, im.width, im.height, 8, msg,
+                               sizeof msg))
+        {
+          error (1, "%s", msg);
+          goto out;
+        }
+    }
+  if (! rep.quiet)
+    fprintf (stderr, "segmented %dx%d in %.1f s; labels written to %s\n",
+             im.width, im.height, now_seconds () - start, out_path);
+  rc = 0;
+out:
+  mg_model_free (model);
+  cli_image_free (&im);
+  free (labels);
+  free (prob);
+  free (grey);
+  return rc;
+}
+
+static int
+cmd_evaluate (int argc, char **argv)
+{
+  const char *pred_path = NULL, *truth_path = NULL;
+  uint8_t *pred = NULL, *truth = NULL;
+  int pw, ph, tw, th, rc = 1;
+  char msg[512];
+  CliScores scores;
+
+  for (int i = 0; i + 1 < argc; i += 2)
+    {
+      if (strcmp (argv[i], "--pred") == 0)
+        pred_path = argv[i + 1];
+      else if (strcmp (argv[i], "--truth") == 0)
+        truth_path = argv[i + 1];
+      else
+        return error (2, "unknown option %s; see maskgrow --help", argv[i]);
+    }
+  if (argc % 2 != 0 || pred_path == NULL || truth_path == NULL)
+    return error (2, "evaluate needs --pred and --truth; see maskgrow --help");
+  if (! cli_labels_load (pred_path, &pred, &pw, &ph, msg, sizeof msg)
+      || ! cli_labels_load (truth_path, &truth, &tw, &th, msg, sizeof msg))
+    {
+      error (1, "%s", msg);
+      goto out;
+    }
+  if (pw != tw || ph != th)
+    {
+      error (1, "%s is %dx%d but %s is %dx%d", pred_path, pw, ph, truth_path,
+             tw, th);
+      goto out;
+    }
+  cli_scores_compute (&scores, pred, truth, (size_t) pw * ph);
+  cli_scores_print (stdout, &scores);
+  rc = 0;
+out:
+  free (pred);
+  free (truth);
+  return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (strcmp (argv[1], "train") == 0)
+    return cmd_train (argc - 2, argv + 2);
+  if (strcmp (argv[1], "segment") == 0)
+    return cmd_segment (argc - 2, argv + 2);
+  if (strcmp (argv[1], "evaluate") == 0)
+    return cmd_evaluate (argc - 2, argv + 2);
+  return error (2, "unknown command '%s'; see maskgrow --help", argv[1]);
+}

@@ -1,0 +1,152 @@
+/* maskgrow-core.h — the one public header of libmaskgrow-core.
+ *
+ * The core trains a small U-Net (MG-UNet-S, see ../shared/design.md) on the
+ * pixels a person labelled and segments images with it.  It depends on libc,
+ * libm, CBLAS and threads only: no GIMP, GTK or GLib.  Nothing here prints,
+ * exits or aborts; every fallible call returns an MgStatus and, when `err`
+ * is not NULL, fills a one-line English message the caller can show.
+ *
+ * Label maps (hints, exact labels) are 8-bit, one byte per pixel, row-major:
+ *   0 = unknown, 1 = background, c + 1 = object class c (c >= 1),
+ *   255 = separation stroke on the gap between touching objects.
+ * Results are 8-bit: 0 = background, c = class c.
+ */
+#ifndef MASKGROW_CORE_H
+#define MASKGROW_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MG_LABEL_UNKNOWN    0
+#define MG_LABEL_BACKGROUND 1
+#define MG_LABEL_SEPARATION 255
+/* Most object classes a model can have (labels 2..MG_MAX_CLASSES+1). */
+#define MG_MAX_CLASSES      16
+#define MG_MAX_CHANNELS     4
+
+typedef enum
+{
+  MG_STATUS_OK = 0,
+  MG_STATUS_INVALID_ARGUMENT, /* bad sizes, empty hints, wrong channels */
+  MG_STATUS_NO_MEMORY,
+  MG_STATUS_IO,               /* a file could not be read or written */
+  MG_STATUS_CORRUPT_MODEL,    /* truncated, damaged or foreign model file */
+  MG_STATUS_INCOMPATIBLE,     /* model and image do not fit together */
+  MG_STATUS_CANCELLED         /* the progress callback asked to stop */
+} MgStatus;
+
+typedef struct
+{
+  MgStatus code;
+  char     message[256];
+} MgError;
+
+/* Short stable name of a status ("ok", "invalid-argument", ...). */
+const char *mg_status_name (MgStatus status);
+
+/* An image: planar float, data[(c * height + y) * width + x], values scaled
+ * to 0..1 by the caller (u8 / 255, u16 / 65535).  1 to 4 channels. */
+typedef struct
+{
+  const float *data;
+  int          channels;
+  int          width;
+  int          height;
+} MgImage;
+
+/* One training image and what the person painted on it.  hints and exact
+ * are width * height label maps (see the top of this file); either may be
+ * NULL, not both.  Every pixel painted in `exact` is taken as exact. */
+typedef struct
+{
+  MgImage        image;
+  const uint8_t *hints;
+  const uint8_t *exact;
+} MgTrainSample;
+
+typedef struct
+{
+  double   seconds;        /* wall-clock training budget; 0 = no limit */
+  int      iterations;     /* most optimiser steps; 0 = no limit */
+  uint64_t seed;           /* same seed + threads + input = same model */
+  int      threads;        /* 0 = number of cores */
+  int      patch;          /* training patch side, multiple of 8 */
+  int      batch;          /* patches per step */
+  float    learning_rate;  /* Adam step size */
+} MgTrainConfig;
+
+/* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
+ * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget'). */
+void mg_train_config_init (MgTrainConfig *config);
+
+typedef struct
+{
+  const char *stage;       /* "training", "segmenting" */
+  int         iteration;   /* steps (training) or tiles (segmenting) done */
+  int         total;       /* planned steps / tiles; 0 = unknown */
+  double      fraction;    /* 0..1, best estimate of work done */
+  double      elapsed;     /* seconds since the call began */
+  float       loss;        /* running mean loss (training), else 0 */
+} MgProgress;
+
+/* Called now and then by long calls; return false to cancel.  Training then
+ * stops and returns MG_STATUS_CANCELLED together with the model so far. */
+typedef bool (*MgProgressFn) (const MgProgress *progress, void *user_data);
+
+typedef struct MgModel MgModel;
+
+/* Trains a model on n_samples images.  Classes are taken from the labels
+ * (highest class present); background and at least one object class must
+ * be painted somewhere.  On MG_STATUS_OK or MG_STATUS_CANCELLED *model is a
+ * usable model the caller frees with mg_model_free; otherwise it is NULL. */
+MgStatus mg_train (const MgTrainSample *samples,
+                   int                  n_samples,
+                   const MgTrainConfig *config,
+                   MgProgressFn         progress,
+                   void                *user_data,
+                   MgModel            **model,
+                   MgError             *err);
+
+/* Segments an image.  labels: width * height bytes (0 = background, c =
+ * class c).  probabilities: NULL or (classes + 1) * width * height floats,
+ * planar, class 0 = background.  The image must have the model's channels. */
+MgStatus mg_segment (const MgModel *model,
+                     const MgImage *image,
+                     uint8_t       *labels,
+                     float         *probabilities,
+                     MgProgressFn   progress,
+                     void          *user_data,
+                     MgError       *err);
+
+int  mg_model_classes  (const MgModel *model); /* object classes K >= 1 */
+int  mg_model_channels (const MgModel *model); /* image channels 1..4 */
+int  mg_model_iterations (const MgModel *model); /* steps it was trained */
+void mg_model_free     (MgModel *model);       /* NULL-safe */
+
+/* Model files (.mgm): see core/io/model-file.c for the format. */
+MgStatus mg_model_save (const MgModel *model, const char *path, MgError *err);
+MgStatus mg_model_load (const char *path, MgModel **model, MgError *err);
+/* The same format in memory (GIMP parasites); free *bytes with free(). */
+MgStatus mg_model_to_bytes   (const MgModel *model,
+                              uint8_t      **bytes,
+                              size_t        *size,
+                              MgError       *err);
+MgStatus mg_model_from_bytes (const uint8_t *bytes,
+                              size_t         size,
+                              MgModel      **model,
+                              MgError       *err);
+
+/* Threads for our loops and for OpenBLAS; 0 = number of cores. */
+void mg_threads_set (int threads);
+int  mg_threads_get (void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MASKGROW_CORE_H */

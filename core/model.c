@@ -1,0 +1,54 @@
+/* model.c — creating, querying and freeing models. */
+#include "model.h"
+
+#include <stdlib.h>
+
+MgModel *
+mg_model_new (const MgUNetConfig *config)
+{
+  MgModel *model;
+
+  if (! mg_unet_config_valid (config))
+    return NULL;
+  model = calloc (1, sizeof *model);
+  if (model == NULL)
+    return NULL;
+  model->config = *config;
+  model->n_params = mg_unet_param_count (config);
+  model->params = calloc (model->n_params, sizeof (float));
+  if (model->params == NULL)
+    {
+      free (model);
+      return NULL;
+    }
+  for (int c = 0; c < MG_MAX_CHANNELS; c++)
+    model->inv_std[c] = 1.0f;
+  return model;
+}
+
+int
+mg_model_classes (const MgModel *model)
+{
+  return model->config.out_channels - 1;
+}
+
+int
+mg_model_channels (const MgModel *model)
+{
+  return model->config.in_channels;
+}
+
+int
+mg_model_iterations (const MgModel *model)
+{
+  return (int) model->iterations;
+}
+
+void
+mg_model_free (MgModel *model)
+{
+  if (model == NULL)
+    return;
+  free (model->params);
+  free (model);
+}

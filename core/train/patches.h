@@ -1,0 +1,63 @@
+/* patches.h — the training set: normalised copies of the images, one
+ * target map per image (class index or MG_IGNORE), per-class lists of the
+ * labelled pixels, and random patches drawn around them. */
+#ifndef MG_PATCHES_H
+#define MG_PATCHES_H
+
+#include "maskgrow-core.h"
+#include "rng.h"
+
+typedef struct
+{
+  int      width, height;
+  float   *image;   /* [C, H, W], normalised with the set's mean / inv_std */
+  uint8_t *target;  /* [H, W]: 0 background, c class c, MG_IGNORE unknown */
+} MgTrainImage;
+
+typedef struct
+{
+  int           n_images;
+  MgTrainImage *images;
+  int           channels;
+  int           classes;                 /* outputs incl. background */
+  float         mean[MG_MAX_CHANNELS];
+  float         inv_std[MG_MAX_CHANNELS];
+  /* labelled pixels of class k: image index << 32 | pixel offset */
+  uint64_t     *pixels[MG_MAX_CLASSES + 1];
+  size_t        n_pixels[MG_MAX_CLASSES + 1];
+} MgTrainSet;
+
+/* Checks the samples (sizes, channels, label values, that background and
+ * one object class are painted) and builds the set. */
+MgStatus mg_train_set_init (MgTrainSet          *set,
+                            const MgTrainSample *samples,
+                            int                  n_samples,
+                            MgError             *err);
+void     mg_train_set_free (MgTrainSet *set);
+
+/* Draws one patch: a class chosen uniformly among the painted ones, a
+ * labelled pixel of it, a window of side `patch` around it (jittered),
+ * and one of the 8 flips/rotations by 90°.  Pixels outside the image are
+ * mirrored for x and MG_IGNORE for the target.
+ *   x [C, patch, patch], target [patch, patch] */
+void     mg_patch_draw     (const MgTrainSet *set,
+                            MgRng            *rng,
+                            int               patch,
+                            float            *x,
+                            uint8_t          *target);
+
+/* Mirror index i into [0, n) (…2 1 0 | 0 1 2 … n-1 | n-1 n-2 …). */
+static inline int
+mg_reflect (int i, int n)
+{
+  while (i < 0 || i >= n)
+    {
+      if (i < 0)
+        i = -i - 1;
+      if (i >= n)
+        i = 2 * n - i - 1;
+    }
+  return i;
+}
+
+#endif /* MG_PATCHES_H */

@@ -1,0 +1,283 @@
+/* test-conv.c — 3x3 and 1x1 convolutions (core/ops/conv.c).
+ *
+ * /core/conv{3x3,1x1}/naive       forward and backward against direct loops
+ *                                 in double, on several odd shapes
+ * /core/conv{3x3,1x1}/gradient    backward against central differences of
+ *                                 L = Σ r · out, per element of din, dw, db
+ * /core/conv{3x3,1x1}/accumulate  backward adds, twice = double, NULL skips
+ */
+#include "test-ops.h"
+
+typedef struct
+{
+  int n, cin, cout, h, w;
+} Shape;
+
+/* Odd sizes, single pixels, more outputs than inputs and the reverse. */
+static const Shape shapes[] = {
+  { 2, 3, 4, 5, 7 },
+  { 1, 1, 1, 1, 1 },
+  { 1, 2, 3, 1, 4 },
+  { 3, 5, 2, 4, 3 },
+  { 1, 4, 6, 6, 6 },
+};
+
+typedef struct
+{
+  Shape  s;
+  int    k;                        /* kernel side: 1 or 3 */
+  gsize  n_in, n_out, n_w;
+  float *in, *w, *b, *out, *r, *col;
+} Case;
+
+static Case *
+case_new (const Shape *s,
+          int          k)
+{
+  Case *c = g_new0 (Case, 1);
+
+  c->s     = *s;
+  c->k     = k;
+  c->n_in  = (gsize) s->n * s->cin * s->h * s->w;
+  c->n_out = (gsize) s->n * s->cout * s->h * s->w;
+  c->n_w   = (gsize) s->cout * s->cin * k * k;
+  c->in    = g_new (float, c->n_in);
+  c->w     = g_new (float, c->n_w);
+  c->b     = g_new (float, s->cout);
+  c->out   = g_new (float, c->n_out);
+  c->r     = g_new (float, c->n_out);
+  c->col   = g_new (float, (gsize) s->cin * 9 * s->h * s->w);
+  test_fill_uniform (c->in, c->n_in, -1.0, 1.0);
+  test_fill_uniform (c->w, c->n_w, -1.0, 1.0);
+  test_fill_uniform (c->b, s->cout, -1.0, 1.0);
+  test_fill_uniform (c->r, c->n_out, -1.0, 1.0);
+
+  return c;
+}
+
+static void
+case_free (Case *c)
+{
+  g_free (c->in);
+  g_free (c->w);
+  g_free (c->b);
+  g_free (c->out);
+  g_free (c->r);
+  g_free (c->col);
+  g_free (c);
+}
+
+static MgTensor
+in_tensor (Case  *c,
+           float *data)
+{
+  return mg_tensor (data, c->s.n, c->s.cin, c->s.h, c->s.w);
+}
+
+static MgTensor
+out_tensor (Case  *c,
+            float *data)
+{
+  return mg_tensor (data, c->s.n, c->s.cout, c->s.h, c->s.w);
+}
+
+static void
+case_forward (Case *c)
+{
+  if (c->k == 3)
+    mg_conv3x3_forward (out_tensor (c, c->out), in_tensor (c, c->in),
+                        c->w, c->b, c->col);
+  else
+    mg_conv1x1_forward (out_tensor (c, c->out), in_tensor (c, c->in),
+                        c->w, c->b);
+}
+
+/* Backward with dout = r into the given outputs (NULL = skip). */
+static void
+case_backward (gpointer  data,
+               float    *din,
+               float    *dw,
+               float    *db)
+{
+  Case *c = data;
+
+  if (c->k == 3)
+    mg_conv3x3_backward (in_tensor (c, din), dw, db, out_tensor (c, c->r),
+                         in_tensor (c, c->in), c->w, c->col);
+  else
+    mg_conv1x1_backward (in_tensor (c, din), dw, db, out_tensor (c, c->r),
+                         in_tensor (c, c->in), c->w);
+}
+
+static double
+case_objective (gpointer data)
+{
+  Case *c = data;
+
+  case_forward (c);
+  return test_dot (c->r, c->out, c->n_out);
+}
+
+/* Direct convolution from the definition, k×k kernel, padding k / 2, in
+ * double; forward and backward share the loop nest.  Backward scatters
+ * (each output sends to its inputs), the opposite of the op's gather, so
+ * an indexing slip in either shows. */
+static void
+naive_forward (Case   *c,
+               double *out)
+{
+  const Shape *s = &c->s;
+  const int    k = c->k, pad = k / 2;
+
+  for (int n = 0; n < s->n; n++)
+    for (int co = 0; co < s->cout; co++)
+      for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++)
+          {
+            double sum = c->b[co];
+
+            for (int ci = 0; ci < s->cin; ci++)
+              for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                  {
+                    int sy = y + ky - pad, sx = x + kx - pad;
+
+                    if (sy < 0 || sy >= s->h || sx < 0 || sx >= s->w)
+                      continue;
+                    sum += (double) c->w[((co * s->cin + ci) * k + ky) * k + kx]
+                           * c->in[((n * s->cin + ci) * s->h + sy) * s->w + sx];
+                  }
+            out[((n * s->cout + co) * s->h + y) * s->w + x] = sum;
+          }
+}
+
+static void
+naive_backward (Case   *c,
+                double *din,
+                double *dw,
+                double *db)
+{
+  const Shape *s = &c->s;
+  const int    k = c->k, pad = k / 2;
+
+  for (int n = 0; n < s->n; n++)
+    for (int co = 0; co < s->cout; co++)
+      for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++)
+          {
+            double g = c->r[((n * s->cout + co) * s->h + y) * s->w + x];
+
+            db[co] += g;
+            for (int ci = 0; ci < s->cin; ci++)
+              for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                  {
+                    int sy = y + ky - pad, sx = x + kx - pad;
+                    int wi = ((co * s->cin + ci) * k + ky) * k + kx;
+                    int ii = ((n * s->cin + ci) * s->h + sy) * s->w + sx;
+
+                    if (sy < 0 || sy >= s->h || sx < 0 || sx >= s->w)
+                      continue;
+                    din[ii] += c->w[wi] * g;
+                    dw[wi]  += c->in[ii] * g;
+                  }
+          }
+}
+
+static void
+test_naive (gconstpointer kernel)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      Case   *c    = case_new (&shapes[i], GPOINTER_TO_INT (kernel));
+      double *out  = g_new0 (double, c->n_out);
+      double *din  = g_new0 (double, c->n_in);
+      double *dw   = g_new0 (double, c->n_w);
+      double *db   = g_new0 (double, c->s.cout);
+      float  *gin  = g_new0 (float, c->n_in);
+      float  *gw   = g_new0 (float, c->n_w);
+      float  *gb   = g_new0 (float, c->s.cout);
+
+      /* Sums of at most 6·9 products of numbers in [−1, 1]: float error
+       * ≲ 54 · 2⁻²⁴ · 54 ≈ 2e-4 in the worst case, ~1e-6 in practice. */
+      case_forward (c);
+      naive_forward (c, out);
+      test_assert_close ("out", c->out, out, c->n_out, 1e-5);
+
+      case_backward (c, gin, gw, gb);
+      naive_backward (c, din, dw, db);
+      test_assert_close ("din", gin, din, c->n_in, 1e-5);
+      test_assert_close ("dw", gw, dw, c->n_w, 1e-5);
+      test_assert_close ("db", gb, db, c->s.cout, 1e-5);
+
+      g_free (out);
+      g_free (din);
+      g_free (dw);
+      g_free (db);
+      g_free (gin);
+      g_free (gw);
+      g_free (gb);
+      case_free (c);
+    }
+}
+
+/* L = Σ r · out is linear in in, w and b: see TEST_GRAD_* in test-ops.h. */
+static void
+test_gradient (gconstpointer kernel)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      Case  *c  = case_new (&shapes[i], GPOINTER_TO_INT (kernel));
+      float *gin = g_new0 (float, c->n_in);
+      float *gw  = g_new0 (float, c->n_w);
+      float *gb  = g_new0 (float, c->s.cout);
+
+      case_backward (c, gin, gw, gb);
+      test_check_gradient ("din", c->in, gin, c->n_in,
+                           TEST_GRAD_EPS, TEST_GRAD_BOUND, TEST_GRAD_TINY,
+                           case_objective, c);
+      test_check_gradient ("dw", c->w, gw, c->n_w,
+                           TEST_GRAD_EPS, TEST_GRAD_BOUND, TEST_GRAD_TINY,
+                           case_objective, c);
+      test_check_gradient ("db", c->b, gb, c->s.cout,
+                           TEST_GRAD_EPS, TEST_GRAD_BOUND, TEST_GRAD_TINY,
+                           case_objective, c);
+
+      g_free (gin);
+      g_free (gw);
+      g_free (gb);
+      case_free (c);
+    }
+}
+
+static void
+test_accumulate (gconstpointer kernel)
+{
+  Case       *c = case_new (&shapes[0], GPOINTER_TO_INT (kernel));
+  const gsize counts[3] = { c->n_in, c->n_w, c->s.cout };
+
+  test_check_accumulate (case_backward, c, counts);
+  case_free (c);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/core/conv3x3/naive", GINT_TO_POINTER (3),
+                        test_naive);
+  g_test_add_data_func ("/core/conv3x3/gradient", GINT_TO_POINTER (3),
+                        test_gradient);
+  g_test_add_data_func ("/core/conv3x3/accumulate", GINT_TO_POINTER (3),
+                        test_accumulate);
+  g_test_add_data_func ("/core/conv1x1/naive", GINT_TO_POINTER (1),
+                        test_naive);
+  g_test_add_data_func ("/core/conv1x1/gradient", GINT_TO_POINTER (1),
+                        test_gradient);
+  g_test_add_data_func ("/core/conv1x1/accumulate", GINT_TO_POINTER (1),
+                        test_accumulate);
+
+  return g_test_run ();
+}
