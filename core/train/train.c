@@ -70,6 +70,7 @@ typedef struct
   MgUNetParams  params, grads;
   float        *block;    /* grads, Adam m, Adam v: 3 * n_params floats */
   uint8_t      *target;   /* [batch, patch, patch] */
+  float         class_weight[MG_MAX_CLASSES + 1];
   MgAdam        adam;
   MgRng         rng;
 } TrainRun;
@@ -81,6 +82,30 @@ train_run_free (TrainRun *r)
   mg_unet_buffers_free (&r->buf);
   free (r->block);
   free (r->target);
+}
+
+/* Inverse class frequency over the painted pixels, mean 1 over the
+ * painted classes (methods.md §1(c)).  People paint far more of one class
+ * than another (a few thin background strokes against fat blobs, or the
+ * reverse); unweighted, the larger class wins every unpainted pixel the
+ * network is unsure about, which shows as a halo around objects. */
+static void
+set_class_weights (TrainRun *r)
+{
+  size_t total = 0;
+  int present = 0;
+
+  for (int k = 0; k < r->set.classes; k++)
+    if (r->set.n_pixels[k] > 0)
+      {
+        total += r->set.n_pixels[k];
+        present++;
+      }
+  for (int k = 0; k < r->set.classes; k++)
+    r->class_weight[k] = r->set.n_pixels[k] > 0
+                           ? (float) ((double) total / present
+                                      / (double) r->set.n_pixels[k])
+                           : 0.0f;
 }
 
 static MgStatus
@@ -111,6 +136,7 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   r->target = malloc ((size_t) c->batch * c->patch * c->patch);
   if (r->block == NULL || r->target == NULL)
     return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
+  set_class_weights (r);
   mg_unet_params_bind (&r->params, &uc, r->model->params);
   mg_unet_params_bind (&r->grads, &uc, r->block);
   mg_rng_seed (&r->rng, c->seed);
@@ -136,7 +162,7 @@ train_step (TrainRun *r, const MgTrainConfig *c)
   mg_unet_zero_grad (&r->buf);
   memset (r->block, 0, r->model->n_params * sizeof (float));
   loss = mg_xent_forward_backward (r->buf.grad.logits, a->prob, r->target,
-                                   NULL, 1.0f);
+                                   r->class_weight, 1.0f);
   mg_unet_backward (&r->grads, &r->params, &r->buf);
   mg_adam_step (&r->adam, r->model->params, r->block);
   return loss;
