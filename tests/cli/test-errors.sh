@@ -7,7 +7,7 @@ data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..11"
+echo "1..12"
 
 # expect NAME WANTED-TEXT COMMAND...: non-zero exit below 128, one stderr
 # line starting "maskgrow: error:" that contains WANTED-TEXT
@@ -56,3 +56,9 @@ expect "image as model" "not a maskgrow model" \
   "$cli" segment --model "$img" --image "$img" --out "$tmp/l.png"
 expect "unwritable output" "cannot write" \
   "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out /nonexistent/dir/l.png
+
+# an RGBA image goes to an RGB model (alpha carries no image content)
+n=$((n + 1))
+"$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgba.png" --out "$tmp/rgba.png" --quiet \
+  && [ -s "$tmp/rgba.png" ] && echo "ok $n RGBA image with an RGB model" \
+  || echo "not ok $n RGBA image with an RGB model"

@@ -15,7 +15,7 @@ cli=$1
 data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..3"
+echo "1..5"
 
 "$cli" train --image "$data/nuclei-grey.png" --hints "$data/nuclei-grey-hints.png" \
   --model "$tmp/m.mgm" --iterations 250 --seconds 0 --seed 1 --threads 2 --quiet \
@@ -32,3 +32,15 @@ dice=$(printf '%s' "$json" | sed -n 's/.*"dice": \[[0-9.]*, \([0-9.]*\)\].*/\1/p
 awk -v d="$dice" 'BEGIN { exit !(d != "" && d >= 0.75) }' \
   && echo "ok 3 nucleus Dice $dice >= 0.75" || echo "not ok 3 nucleus Dice '$dice' >= 0.75"
 
+
+# the same picture as 16-bit PNG and as LZW TIFF gives the same labels
+# (values scale to the same 0..1 floats: v * 257 / 65535 = v / 255)
+for i in 4 5; do
+  [ $i = 4 ] && other=nuclei-grey-16bit.png || other=nuclei-grey.tif
+  "$cli" segment --model "$tmp/m.mgm" --image "$data/$other" --out "$tmp/other.png" --quiet
+  same=$("$cli" evaluate --pred "$tmp/other.png" --truth "$tmp/labels.png" \
+         | sed -n 's/.*"mean_foreground_dice": \([0-9.]*\).*/\1/p')
+  awk -v d="$same" 'BEGIN { exit !(d != "" && d >= 0.999) }' \
+    && echo "ok $i $other segments like the 8-bit PNG (Dice $same)" \
+    || echo "not ok $i $other segments like the 8-bit PNG (Dice '$same')"
+done
