@@ -250,6 +250,38 @@ cli_labels_load (const char *path, uint8_t **data, int *width, int *height,
 }
 
 bool
+cli_instances_load (const char *path, uint16_t **data, int *width,
+                    int *height, char *error, size_t esize)
+{
+  Decoded d;
+  size_t n;
+
+  *data = NULL;
+  if (! decode (path, &d, error, esize))
+    return false;
+  if (d.samples != 1)
+    {
+      free (d.pixels);
+      return fail (error, esize, path,
+                   "instances must be a single-channel image (0 background, "
+                   "n object n)");
+    }
+  n = (size_t) d.width * d.height;
+  *data = malloc (n * sizeof (uint16_t));
+  if (*data == NULL)
+    {
+      free (d.pixels);
+      return fail (error, esize, path, "out of memory");
+    }
+  for (size_t i = 0; i < n; i++)
+    (*data)[i] = (uint16_t) sample_at (&d, i);
+  free (d.pixels);
+  *width = d.width;
+  *height = d.height;
+  return true;
+}
+
+bool
 cli_png_save_grey (const char *path, const void *data, int width, int height,
                    int bits, char *error, size_t esize)
 {

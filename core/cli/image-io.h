@@ -22,6 +22,9 @@ void cli_image_free (CliImage *image);
 /* An 8-bit single-channel PNG (hints, labels): *data is width * height. */
 bool cli_labels_load (const char *path, uint8_t **data, int *width,
                       int *height, char *error, size_t error_size);
+/* An 8- or 16-bit single-channel image of instance ids (0 background). */
+bool cli_instances_load (const char *path, uint16_t **data, int *width,
+                         int *height, char *error, size_t error_size);
 /* Writes width * height values as an 8-bit (bits 8) or 16-bit (bits 16)
  * grey PNG; data is uint8_t or uint16_t accordingly. */
 bool cli_png_save_grey (const char *path, const void *data, int width,

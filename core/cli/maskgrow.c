@@ -6,7 +6,7 @@
  *                  [--quiet]
  *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
  *                  [--probabilities PROB.png] [--threads T] [--quiet]
- *   maskgrow evaluate --pred P.png --truth T.png
+ *   maskgrow evaluate --pred P.png --truth T.png [--instances]
  *
  * Errors: one line "maskgrow: error: ..." on stderr, exit 1 (2 for usage). */
 #include "maskgrow-core.h"
@@ -30,7 +30,7 @@ static const char usage[] =
   "                      [--threads T] [--quiet]\n"
   "       maskgrow segment --model M.mgm --image IMG --out LABELS.png\n"
   "                      [--probabilities PROB.png] [--threads T] [--quiet]\n"
-  "       maskgrow evaluate --pred P.png --truth T.png\n"
+  "       maskgrow evaluate --pred P.png --truth T.png [--instances]\n"
   "Hints and exact labels: 8-bit grey PNG, 0 unknown, 1 background,\n"
   "c+1 object class c, 255 separation stroke.  Output labels: 0 background,\n"
   "c class c.\n";
@@ -372,28 +372,37 @@ out:
   return rc;
 }
 
+/* evaluate --pred P --truth T [--instances]: with --instances both are
+ * instance images (0 background, n object n; 8 or 16 bit) and object
+ * scores follow the overlap scores of "any object" vs background. */
 static int
 cmd_evaluate (int argc, char **argv)
 {
   const char *pred_path = NULL, *truth_path = NULL;
-  uint8_t *pred = NULL, *truth = NULL;
+  uint16_t *pred = NULL, *truth = NULL;
+  uint8_t *pred8 = NULL, *truth8 = NULL;
+  bool instances = false;
   int pw, ph, tw, th, rc = 1;
   char msg[512];
+  size_t n;
   CliScores scores;
+  CliObjectScores objects;
 
-  for (int i = 0; i + 1 < argc; i += 2)
+  for (int i = 0; i < argc; i++)
     {
-      if (strcmp (argv[i], "--pred") == 0)
-        pred_path = argv[i + 1];
-      else if (strcmp (argv[i], "--truth") == 0)
-        truth_path = argv[i + 1];
+      if (strcmp (argv[i], "--instances") == 0)
+        instances = true;
+      else if (i + 1 < argc && strcmp (argv[i], "--pred") == 0)
+        pred_path = argv[++i];
+      else if (i + 1 < argc && strcmp (argv[i], "--truth") == 0)
+        truth_path = argv[++i];
       else
         return error (2, "unknown option %s; see maskgrow --help", argv[i]);
     }
-  if (argc % 2 != 0 || pred_path == NULL || truth_path == NULL)
+  if (pred_path == NULL || truth_path == NULL)
     return error (2, "evaluate needs --pred and --truth; see maskgrow --help");
-  if (! cli_labels_load (pred_path, &pred, &pw, &ph, msg, sizeof msg)
-      || ! cli_labels_load (truth_path, &truth, &tw, &th, msg, sizeof msg))
+  if (! cli_instances_load (pred_path, &pred, &pw, &ph, msg, sizeof msg)
+      || ! cli_instances_load (truth_path, &truth, &tw, &th, msg, sizeof msg))
     {
       error (1, "%s", msg);
       goto out;
@@ -404,12 +413,43 @@ cmd_evaluate (int argc, char **argv)
              tw, th);
       goto out;
     }
-  cli_scores_compute (&scores, pred, truth, (size_t) pw * ph);
-  cli_scores_print (stdout, &scores);
+  n = (size_t) pw * ph;
+  pred8 = malloc (n);
+  truth8 = malloc (n);
+  if (pred8 == NULL || truth8 == NULL)
+    {
+      error (1, "out of memory");
+      goto out;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (! instances && (pred[i] > 255 || truth[i] > 255))
+        {
+          error (1, "class labels above 255 in %s: is it an instance image? "
+                    "add --instances", pred[i] > 255 ? pred_path : truth_path);
+          goto out;
+        }
+      /* with --instances the classes are "object" (any id) and background */
+      pred8[i] = (uint8_t) (instances ? pred[i] != 0 : pred[i]);
+      truth8[i] = (uint8_t) (instances ? truth[i] != 0 : truth[i]);
+    }
+  cli_scores_compute (&scores, pred8, truth8, n);
+  cli_scores_print (stdout, &scores, instances);
+  if (instances)
+    {
+      if (! cli_objects_compute (&objects, pred, truth, n))
+        {
+          error (1, "out of memory");
+          goto out;
+        }
+      cli_objects_print (stdout, &objects);
+    }
   rc = 0;
 out:
   free (pred);
   free (truth);
+  free (pred8);
+  free (truth8);
   return rc;
 }
 
