@@ -78,10 +78,20 @@ typedef struct
   int      patch;          /* training patch side, multiple of 8 */
   int      batch;          /* patches per step */
   float    learning_rate;  /* Adam step size */
+  /* The recursive recipe (methods.md §1(d)): after a first stage on the
+   * painted pixels, `levels` times grow the painted regions into the
+   * pixels the network gives to their class and train on. 0 = plain
+   * supervised training on the painted pixels.  Not tuned yet (issue 3):
+   * off by default until it measurably beats plain training. */
+  int      levels;         /* recursion levels */
+  int      growth;         /* most pixels a region grows per level */
+  float    confidence;     /* least class probability for a grown pixel */
 } MgTrainConfig;
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
- * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget'). */
+ * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
+ * recursion off (levels 0; when on: up to 8 px per level at confidence
+ * 0.6). */
 void mg_train_config_init (MgTrainConfig *config);
 
 typedef struct
@@ -94,7 +104,9 @@ typedef struct
   float       loss;        /* running mean loss (training), else 0 */
 } MgProgress;
 
-/* Called now and then by long calls; return false to cancel.  Training then
+/* Called now and then by long calls, always on the thread that made the
+ * call (the core starts no threads of its own besides OpenBLAS's, which
+ * never call back); return false to cancel.  Training then
  * stops and returns MG_STATUS_CANCELLED together with the model so far. */
 typedef bool (*MgProgressFn) (const MgProgress *progress, void *user_data);
 

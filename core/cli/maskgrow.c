@@ -3,7 +3,7 @@
  *   maskgrow train --image IMG --hints HINTS [--exact EXACT]
  *                  [--image IMG --hints HINTS ...] --model OUT.mgm
  *                  [--seconds N] [--iterations N] [--seed S] [--threads T]
- *                  [--quiet]
+ *                  [--quiet] [--levels N] [--growth PX] [--confidence P]
  *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
  *                  [--probabilities PROB.png] [--threads T] [--quiet]
  *   maskgrow evaluate --pred P.png --truth T.png [--instances]
@@ -28,6 +28,8 @@ static const char usage[] =
   "                      [--image IMG --hints HINTS ...] --model OUT.mgm\n"
   "                      [--seconds N] [--iterations N] [--seed S]\n"
   "                      [--threads T] [--quiet]\n"
+  "                      [--levels N] [--growth PX] [--confidence P]\n"
+  "         (recursive mask growing, experimental: off by default)\n"
   "       maskgrow segment --model M.mgm --image IMG --out LABELS.png\n"
   "                      [--probabilities PROB.png] [--threads T] [--quiet]\n"
   "       maskgrow evaluate --pred P.png --truth T.png [--instances]\n"
@@ -197,6 +199,24 @@ cmd_train (int argc, char **argv)
           if (! parse_number (o, a, 0, 1024, &v))
             return 2;
           config.threads = (int) v;
+        }
+      else if (strcmp (o, "--levels") == 0)
+        {
+          if (! parse_number (o, a, 0, 20, &v))
+            return 2;
+          config.levels = (int) v;
+        }
+      else if (strcmp (o, "--growth") == 0)
+        {
+          if (! parse_number (o, a, 1, 1000, &v))
+            return 2;
+          config.growth = (int) v;
+        }
+      else if (strcmp (o, "--confidence") == 0)
+        {
+          if (! parse_number (o, a, 0, 1, &v))
+            return 2;
+          config.confidence = (float) v;
         }
       else
         return error (2, "unknown option %s; see maskgrow --help", o);

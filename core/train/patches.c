@@ -120,7 +120,6 @@ mg_train_set_init (MgTrainSet          *set,
                    MgError             *err)
 {
   size_t counts[MG_MAX_CLASSES + 1] = { 0 };
-  size_t filled[MG_MAX_CLASSES + 1] = { 0 };
   MgStatus st;
   int top = 0;
 
@@ -179,13 +178,39 @@ mg_train_set_init (MgTrainSet          *set,
             = (samples[i].image.data[c * n + k] - set->mean[c])
               * set->inv_std[c];
     }
+  if (mg_train_set_reindex (set) != MG_STATUS_OK)
+    goto no_memory;
+  return MG_STATUS_OK;
+
+no_memory:
+  mg_train_set_free (set);
+  return mg_error_set (err, MG_STATUS_NO_MEMORY,
+                       "out of memory copying the training images");
+}
+
+MgStatus
+mg_train_set_reindex (MgTrainSet *set)
+{
+  size_t counts[MG_MAX_CLASSES + 1] = { 0 };
+  size_t filled[MG_MAX_CLASSES + 1] = { 0 };
+
+  for (int i = 0; i < set->n_images; i++)
+    {
+      size_t n = (size_t) set->images[i].width * set->images[i].height;
+
+      for (size_t o = 0; o < n; o++)
+        if (set->images[i].target[o] != MG_IGNORE)
+          counts[set->images[i].target[o]]++;
+    }
   for (int k = 0; k < set->classes; k++)
     {
+      free (set->pixels[k]);
+      set->pixels[k] = NULL;
       set->n_pixels[k] = counts[k];
       if (counts[k] > 0 && (set->pixels[k] = malloc (counts[k] * 8)) == NULL)
-        goto no_memory;
+        return MG_STATUS_NO_MEMORY;
     }
-  for (int i = 0; i < n_samples; i++)
+  for (int i = 0; i < set->n_images; i++)
     {
       size_t n = (size_t) set->images[i].width * set->images[i].height;
 
@@ -197,11 +222,6 @@ mg_train_set_init (MgTrainSet          *set,
         }
     }
   return MG_STATUS_OK;
-
-no_memory:
-  mg_train_set_free (set);
-  return mg_error_set (err, MG_STATUS_NO_MEMORY,
-                       "out of memory copying the training images");
 }
 
 void

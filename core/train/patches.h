@@ -34,6 +34,8 @@ MgStatus mg_train_set_init (MgTrainSet          *set,
                             int                  n_samples,
                             MgError             *err);
 void     mg_train_set_free (MgTrainSet *set);
+/* Rebuilds the per-class pixel lists after the targets changed. */
+MgStatus mg_train_set_reindex (MgTrainSet *set);
 
 /* Draws one patch: a class chosen uniformly among the painted ones, a
  * labelled pixel of it, a window of side `patch` around it (jittered),

@@ -13,6 +13,7 @@
 #include "net/unet.h"
 #include "optim/adam.h"
 #include "train/patches.h"
+#include "train/recursive.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,9 @@ mg_train_config_init (MgTrainConfig *config)
   config->patch = 96;
   config->batch = 4;
   config->learning_rate = 1e-3f;
+  config->levels = 0;
+  config->growth = 8;
+  config->confidence = 0.6f;
 }
 
 static double
@@ -58,6 +62,11 @@ check_config (const MgTrainConfig *c, MgError *err)
   if (! (c->learning_rate > 0 && c->learning_rate < 1))
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "learning rate must be in (0, 1)");
+  if (c->levels < 0 || c->levels > 20 || c->growth < 1 || c->growth > 1000
+      || ! (c->confidence >= 0 && c->confidence <= 1))
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "recursion: levels 0..20, growth 1..1000 px, "
+                         "confidence 0..1");
   return MG_STATUS_OK;
 }
 
@@ -73,11 +82,13 @@ typedef struct
   float         class_weight[MG_MAX_CLASSES + 1];
   MgAdam        adam;
   MgRng         rng;
+  MgRecursion   rec;
 } TrainRun;
 
 static void
 train_run_free (TrainRun *r)
 {
+  mg_recursion_free (&r->rec);
   mg_train_set_free (&r->set);
   mg_unet_buffers_free (&r->buf);
   free (r->block);
@@ -143,6 +154,34 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   mg_unet_params_init (&r->params, &uc, &r->rng);
   mg_adam_init (&r->adam, c->learning_rate, r->block + np, r->block + 2 * np,
                 np);
+  if (c->levels > 0)
+    return mg_recursion_init (&r->rec, &r->set, samples, err);
+  return MG_STATUS_OK;
+}
+
+/* Share of the budget spent when stage s of levels + 1 ends: the first
+ * stage (painted pixels only) gets 40 %, the levels share the rest. */
+static double
+stage_end (int s, int levels)
+{
+  return levels == 0 ? 1.0 : 0.4 + 0.6 * s / levels;
+}
+
+/* Grows the masks one level (see recursive.c); false stops the growing
+ * when masks changed by less than 1 % (methods.md §1(d), step 5). */
+static MgStatus
+grow_level (TrainRun *r, const MgTrainSample *samples,
+            const MgTrainConfig *c, bool *growing, MgError *err)
+{
+  MgEvolveParams ep = { c->growth, c->confidence };
+  size_t before = r->rec.labelled, added;
+  MgStatus st = mg_recursion_level (&r->rec, &r->set, r->model, samples, &ep,
+                                    &added, err);
+
+  if (st != MG_STATUS_OK)
+    return st;
+  set_class_weights (r);
+  *growing = added * 100 >= before;
   return MG_STATUS_OK;
 }
 
@@ -182,6 +221,7 @@ mg_train (const MgTrainSample *samples,
   MgStatus st;
   double start = now_seconds ();
   float running = 0;
+  bool growing = true;
 
   if (model == NULL)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT, "no model output");
@@ -201,11 +241,12 @@ mg_train (const MgTrainSample *samples,
       train_run_free (&r);
       return st;
     }
-  for (int it = 0; c.iterations == 0 || it < c.iterations; it++)
+  for (int it = 0, stage = 0; c.iterations == 0 || it < c.iterations; it++)
     {
       float loss = train_step (&r, &c);
       double elapsed = now_seconds () - start;
       MgProgress p = { "training", it + 1, c.iterations, 0, elapsed, 0 };
+      double end = stage_end (stage, c.levels);
 
       /* running mean over about the last 20 steps, for display */
       running = it == 0 ? loss : 0.95f * running + 0.05f * loss;
@@ -224,6 +265,15 @@ mg_train (const MgTrainSample *samples,
         }
       if (c.seconds > 0 && elapsed >= c.seconds)
         break;
+      if (stage < c.levels && growing
+          && ((c.iterations > 0 && it + 1 >= c.iterations * end)
+              || (c.seconds > 0 && elapsed >= c.seconds * end)))
+        {
+          st = grow_level (&r, samples, &c, &growing, err);
+          if (st != MG_STATUS_OK)
+            break;
+          stage++;
+        }
     }
   train_run_free (&r);
   *model = r.model;
