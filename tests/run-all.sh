@@ -61,7 +61,7 @@ gimp3_native ()
 # Adds the results of one build's testlog.json to PASSED/FAILED/SKIPPED.
 count_results ()
 {
-  local log=$1/meson-logs/testlog.json counts
+  local log=$1/meson-logs/${2:-testlog.json} counts
   if [ ! -s "$log" ]; then
     say "no test results in $1"
     FAILED=$((FAILED + 1))
@@ -126,6 +126,14 @@ run_here ()
   pkg-config --exists gimp-3.0 && plugin=enabled
 
   build_and_test main "" -Dwerror=true -Dplugin="$plugin"
+  # The core under valgrind memcheck (design: valgrind-clean core); the
+  # long training tests are left to the sanitizer build below.
+  if [ -f "$BUILD/main/build.ninja" ] && command -v valgrind > /dev/null; then
+    echo "=== test main under valgrind: core (without training)"
+    meson test -C "$BUILD/main" --setup valgrind --suite core \
+      --no-suite training --print-errorlogs || true
+    count_results "$BUILD/main" testlog-valgrind.json
+  fi
   # Sanitizers change code generation and so warnings: no -Werror here.
   TIMEOUT_MULTIPLIER=4 build_and_test asan "core cli" \
     -Dplugin=disabled -Db_sanitize=address,undefined \
