@@ -129,6 +129,44 @@ load_labels_for (const char *path, const char *image_path,
   return true;
 }
 
+/* The numeric options of `train`, their ranges, and where they go. */
+typedef struct
+{
+  const char *name;
+  double      lo, hi;
+} NumberOption;
+
+static const NumberOption train_numbers[] = {
+  { "--seconds", 0, 1e6 },  { "--iterations", 0, 1e8 },
+  { "--seed", 0, 1e15 },    { "--threads", 0, 1024 },
+  { "--levels", 0, 20 },    { "--growth", 1, 1000 },
+  { "--confidence", 0, 1 },
+};
+
+static int
+train_number_index (const char *name)
+{
+  for (size_t i = 0; i < sizeof train_numbers / sizeof train_numbers[0]; i++)
+    if (strcmp (name, train_numbers[i].name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void
+set_train_number (MgTrainConfig *c, int which, double v)
+{
+  switch (which)
+    {
+    case 0: c->seconds = v; break;
+    case 1: c->iterations = (int) v; break;
+    case 2: c->seed = (uint64_t) v; break;
+    case 3: c->threads = (int) v; break;
+    case 4: c->levels = (int) v; break;
+    case 5: c->growth = (int) v; break;
+    case 6: c->confidence = (float) v; break;
+    }
+}
+
 static int
 cmd_train (int argc, char **argv)
 {
@@ -142,7 +180,7 @@ cmd_train (int argc, char **argv)
   MgModel *model = NULL;
   MgError err = { 0 };
   MgStatus st;
-  int n = 0, rc = 1;
+  int n = 0, rc = 1, which;
   double v, start;
 
   mg_train_config_init (&config);
@@ -176,47 +214,13 @@ cmd_train (int argc, char **argv)
         }
       else if (strcmp (o, "--model") == 0)
         model_path = a;
-      else if (strcmp (o, "--seconds") == 0)
+      else if ((which = train_number_index (o)) >= 0)
         {
-          if (! parse_number (o, a, 0, 1e6, &v))
+          const NumberOption *no = &train_numbers[which];
+
+          if (! parse_number (o, a, no->lo, no->hi, &v))
             return 2;
-          config.seconds = v;
-        }
-      else if (strcmp (o, "--iterations") == 0)
-        {
-          if (! parse_number (o, a, 0, 1e8, &v))
-            return 2;
-          config.iterations = (int) v;
-        }
-      else if (strcmp (o, "--seed") == 0)
-        {
-          if (! parse_number (o, a, 0, 1e15, &v))
-            return 2;
-          config.seed = (uint64_t) v;
-        }
-      else if (strcmp (o, "--threads") == 0)
-        {
-          if (! parse_number (o, a, 0, 1024, &v))
-            return 2;
-          config.threads = (int) v;
-        }
-      else if (strcmp (o, "--levels") == 0)
-        {
-          if (! parse_number (o, a, 0, 20, &v))
-            return 2;
-          config.levels = (int) v;
-        }
-      else if (strcmp (o, "--growth") == 0)
-        {
-          if (! parse_number (o, a, 1, 1000, &v))
-            return 2;
-          config.growth = (int) v;
-        }
-      else if (strcmp (o, "--confidence") == 0)
-        {
-          if (! parse_number (o, a, 0, 1, &v))
-            return 2;
-          config.confidence = (float) v;
+          set_train_number (&config, which, v);
         }
       else
         return error (2, "unknown option %s; see maskgrow --help", o);

@@ -9,13 +9,13 @@
  * the image. */
 #include "maskgrow-core.h"
 
+#include "clock.h"
 #include "error.h"
 #include "model.h"
 #include "net/unet.h"
 #include "train/patches.h"
 
 #include <string.h>
-#include <time.h>
 
 #define MG_TILE   256
 #define MG_MARGIN 32
@@ -48,15 +48,6 @@ plan_axis (int size)
       p.count = (size + p.step - 1) / p.step;
     }
   return p;
-}
-
-static double
-now_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 /* Copies the normalised window at (x0, y0) into x [1, C, wh, ww]. */
@@ -119,7 +110,7 @@ mg_segment (const MgModel *model,
   MgUNetParams params;
   AxisPlan px, py;
   MgStatus st;
-  double start = now_seconds ();
+  double start = mg_now_seconds ();
   int done = 0;
 
   if (model == NULL || image == NULL || image->data == NULL || labels == NULL)
@@ -158,7 +149,7 @@ mg_segment (const MgModel *model,
           {
             MgProgress p = { "segmenting", done, px.count * py.count,
                              (double) done / (px.count * py.count),
-                             now_seconds () - start, 0 };
+                             mg_now_seconds () - start, 0 };
             if (! progress (&p, user_data))
               {
                 mg_unet_buffers_free (&buf);

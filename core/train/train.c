@@ -8,6 +8,7 @@
  * progress callback asks to stop (the model so far is kept). */
 #include "maskgrow-core.h"
 
+#include "clock.h"
 #include "error.h"
 #include "model.h"
 #include "net/unet.h"
@@ -17,7 +18,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void
 mg_train_config_init (MgTrainConfig *config)
@@ -32,15 +32,6 @@ mg_train_config_init (MgTrainConfig *config)
   config->levels = 0;
   config->growth = 8;
   config->confidence = 0.6f;
-}
-
-static double
-now_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 static MgStatus
@@ -219,7 +210,7 @@ mg_train (const MgTrainSample *samples,
   MgTrainConfig c;
   TrainRun r;
   MgStatus st;
-  double start = now_seconds ();
+  double start = mg_now_seconds ();
   float running = 0;
   bool growing = true;
 
@@ -244,7 +235,7 @@ mg_train (const MgTrainSample *samples,
   for (int it = 0, stage = 0; c.iterations == 0 || it < c.iterations; it++)
     {
       float loss = train_step (&r, &c);
-      double elapsed = now_seconds () - start;
+      double elapsed = mg_now_seconds () - start;
       MgProgress p = { "training", it + 1, c.iterations, 0, elapsed, 0 };
       double end = stage_end (stage, c.levels);
 
