@@ -150,43 +150,68 @@ make_smooth (MgUNetParams *p, const MgUNetConfig *c, MgRng *rng)
     }
 }
 
+/* A small MG-UNet-S shape (2 channels in, 3 classes, widths 3-6) on a
+ * batch of 2 random 16x16 inputs with smooth parameters (make_smooth),
+ * forward and backward done: grad holds the gradient of the loss. */
+typedef struct
+{
+  MgUNetConfig  c;
+  MgUNetBuffers b;
+  MgUNetParams  p, g;
+  MgRng         rng;
+  size_t        np;
+  float        *theta, *grad;
+  uint8_t       target[2 * 16 * 16];
+} Fixture;
+
+static void
+fixture_init (Fixture *f)
+{
+  MgUNetConfig c = { 2, 3, { 3, 4, 5, 6 } };
+  MgError err;
+
+  f->c = c;
+  f->np = mg_unet_param_count (&f->c);
+  f->theta = g_new (float, f->np);
+  f->grad = g_new0 (float, f->np);
+  g_assert_cmpint (mg_unet_buffers_init (&f->b, &f->c, 2, 16, 16, true,
+                                         &err), ==, MG_STATUS_OK);
+  mg_unet_params_bind (&f->p, &f->c, f->theta);
+  mg_unet_params_bind (&f->g, &f->c, f->grad);
+  mg_rng_seed (&f->rng, g_test_rand_int ());
+  make_smooth (&f->p, &f->c, &f->rng);
+  for (size_t i = 0; i < mg_tensor_count (f->b.act.x); i++)
+    f->b.act.x.data[i] = 0.5f + mg_rng_uniform (&f->rng);
+  /* every class present, a fifth of the pixels unlabelled */
+  for (size_t i = 0; i < sizeof f->target; i++)
+    f->target[i] = i % 5 == 0 ? MG_IGNORE : (uint8_t) (i % 3);
+  mg_unet_forward (&f->p, &f->b);
+  mg_unet_zero_grad (&f->b);
+  mg_xent_forward_backward (f->b.grad.logits, f->b.act.prob, f->target, NULL,
+                            1.0f);
+  mg_unet_backward (&f->g, &f->p, &f->b);
+}
+
+static void
+fixture_free (Fixture *f)
+{
+  mg_unet_buffers_free (&f->b);
+  g_free (f->theta);
+  g_free (f->grad);
+}
+
+/* All parameters at once along random directions. */
 static void
 test_gradient_direction (void)
 {
-  MgUNetConfig c = { 2, 3, { 3, 4, 5, 6 } };
-  MgUNetBuffers b;
-  MgUNetParams p, g;
-  MgError err;
-  MgRng rng;
-  size_t np = mg_unet_param_count (&c);
-  float *theta = malloc (np * 4), *grad = calloc (np, 4);
-  size_t px = 2 * 16 * 16;
-  uint8_t *target = malloc (px);
+  Fixture f;
 
-  g_assert_cmpint (mg_unet_buffers_init (&b, &c, 2, 16, 16, true, &err), ==,
-                   MG_STATUS_OK);
-  mg_unet_params_bind (&p, &c, theta);
-  mg_unet_params_bind (&g, &c, grad);
-  mg_rng_seed (&rng, g_test_rand_int ());
-  make_smooth (&p, &c, &rng);
-  for (size_t i = 0; i < mg_tensor_count (b.act.x); i++)
-    b.act.x.data[i] = 0.5f + mg_rng_uniform (&rng);
-  for (size_t i = 0; i < px; i++)
-    target[i] = i % 5 == 0 ? MG_IGNORE : (uint8_t) mg_rng_below (&rng, 3);
-
-  mg_unet_forward (&p, &b);
-  mg_unet_zero_grad (&b);
-  mg_xent_forward_backward (b.grad.logits, b.act.prob, target, NULL, 1.0f);
-  mg_unet_backward (&g, &p, &b);
-
+  fixture_init (&f);
   /* a missing or wrong term shifts the slope by a layer's whole share
    * (≥ 5 % here) */
-  g_assert_cmpfloat (median_error (&p, &b, target, theta, grad, np, &rng),
-                     <, 2e-2);
-  mg_unet_buffers_free (&b);
-  free (theta);
-  free (grad);
-  free (target);
+  g_assert_cmpfloat (median_error (&f.p, &f.b, f.target, f.theta, f.grad,
+                                   f.np, &f.rng), <, 2e-2);
+  fixture_free (&f);
 }
 
 /* Each layer on its own: perturbing only that layer's parameters along a
@@ -196,48 +221,26 @@ test_gradient_direction (void)
 static void
 test_gradient_per_layer (void)
 {
-  MgUNetConfig c = { 2, 3, { 3, 4, 5, 6 } };
-  MgUNetBuffers b;
-  MgUNetParams p, g;
-  MgError err;
-  MgRng rng;
-  size_t np = mg_unet_param_count (&c);
-  float *theta = malloc (np * 4), *grad = calloc (np, 4);
-  uint8_t target[2 * 16 * 16];
+  Fixture f;
 
-  g_assert_cmpint (mg_unet_buffers_init (&b, &c, 2, 16, 16, true, &err), ==,
-                   MG_STATUS_OK);
-  mg_unet_params_bind (&p, &c, theta);
-  mg_unet_params_bind (&g, &c, grad);
-  mg_rng_seed (&rng, g_test_rand_int ());
-  make_smooth (&p, &c, &rng);
-  for (size_t i = 0; i < mg_tensor_count (b.act.x); i++)
-    b.act.x.data[i] = 0.5f + mg_rng_uniform (&rng);
-  for (int i = 0; i < 2 * 16 * 16; i++)
-    target[i] = (uint8_t) (i % 3);
-  mg_unet_forward (&p, &b);
-  mg_unet_zero_grad (&b);
-  mg_xent_forward_backward (b.grad.logits, b.act.prob, target, NULL, 1.0f);
-  mg_unet_backward (&g, &p, &b);
-
+  fixture_init (&f);
   for (int layer = 0; layer < MG_UNET_LAYERS; layer++)
     {
       /* weights then biases are contiguous in the block */
-      float *w = p.layer[layer].w;
-      size_t n = (size_t) (p.layer[layer].b - w);
+      float *w = f.p.layer[layer].w;
+      size_t n = (size_t) (f.p.layer[layer].b - w);
       MgLayerInfo info;
       double e;
 
-      mg_unet_layer_info (&c, layer, &info);
+      mg_unet_layer_info (&f.c, layer, &info);
       n += (size_t) info.cout;
-      e = median_error (&p, &b, target, w, g.layer[layer].w, n, &rng);
+      e = median_error (&f.p, &f.b, f.target, w, f.g.layer[layer].w, n,
+                        &f.rng);
       /* a dropped or misplaced term is off by O(100 %) */
       if (e >= 3e-2)
         g_error ("layer %s: median relative error %g", info.name, e);
     }
-  mg_unet_buffers_free (&b);
-  free (theta);
-  free (grad);
+  fixture_free (&f);
 }
 
 int
