@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Quality protocols of issue 3 on real data with ground truth, as a table.
+
+  protocols.py --cli BUILD/core/cli/maskgrow --shared ../shared \
+               [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
+               [--images 4] [--seeds 1,2] [--iterations 250] [--train-args ...]
+
+For every data set (in SHARED/data) it runs, on the first --images images:
+  single  one image, rough hints on 1/3 of its objects (SHARED/hints.py
+          partial --objects 0.33), no exact labels; scored on that image;
+  few     exact labels on training image 1, rough hints on training images
+          2..; scored on held-out images (the rest of --images);
+  upper   the same network on exact labels of every training image (few's
+          upper bound);
+  rf      the ilastik-style random forest (SHARED/rf_baseline.py) on the
+          same hints as `single` and `few`.
+Scores: macro Dice (mean over classes, background included) and Dice of the
+object classes, averaged over images and seeds.  Hints are simulated once
+per image and seed (hints.py --seed), so every method sees the same hints.
+Needs python3-numpy, -pil, -scipy, -skimage, -sklearn (Debian packages).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+
+def run(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
+    return r.stdout
+
+
+def scores(cli, pred, truth):
+    j = json.loads(run([cli, "evaluate", "--pred", pred, "--truth", truth]))
+    return j["macro_dice"], j["mean_foreground_dice"]
+
+
+class Protocols:
+    def __init__(self, a, tmp):
+        self.a, self.tmp = a, tmp
+        self.hints_py = os.path.join(a.shared, "hints.py")
+        self.rf_py = os.path.join(a.shared, "rf_baseline.py")
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, "-".join(str(p) for p in parts))
+
+    def hints(self, d, name, seed):
+        out = self.path(os.path.basename(d), name, seed, "hints.png")
+        if not os.path.exists(out):
+            cmd = [sys.executable, self.hints_py, "partial",
+                   os.path.join(d, "masks", name), out, "--objects", "0.33",
+                   "--seed", str(seed)]
+            inst = os.path.join(d, "masks_instances", name)
+            if os.path.exists(inst):
+                cmd += ["--instances", inst]
+            run(cmd)
+        return out
+
+    def exact(self, d, name):
+        out = self.path(os.path.basename(d), name, "exact.png")
+        if not os.path.exists(out):
+            run([sys.executable, self.hints_py, "full",
+                 os.path.join(d, "masks", name), out])
+        return out
+
+    def maskgrow(self, train, tests, seed, tag):
+        """train: [(image, flag, labels)], tests: [(image, truth)]."""
+        model = self.path(tag, seed, "model.mgm")
+        cmd = [self.a.cli, "train", "--model", model, "--quiet", "--seed",
+               str(seed), "--seconds", "0", "--iterations",
+               str(self.a.iterations)] + self.a.train_args.split()
+        for image, flag, labels in train:
+            cmd += ["--image", image, flag, labels]
+        run(cmd)
+        out = []
+        for image, truth in tests:
+            pred = self.path(tag, seed, os.path.basename(image))
+            run([self.a.cli, "segment", "--model", model, "--image", image,
+                 "--out", pred, "--quiet"])
+            out.append(scores(self.a.cli, pred, truth))
+        return out
+
+    def rf(self, train, tests, seed, tag):
+        cmd = [sys.executable, self.rf_py, "--seed", str(seed)]
+        for image, _, labels in train:
+            cmd += ["--train", image + ":" + labels]
+        preds = []
+        for image, truth in tests:
+            pred = self.path(tag, seed, "rf", os.path.basename(image))
+            cmd += ["--predict", image + ":" + pred]
+            preds.append((pred, truth))
+        run(cmd)
+        return [scores(self.a.cli, p, t) for p, t in preds]
+
+    def dataset(self, name):
+        d = os.path.join(self.a.shared, "data", name)
+        img = lambda n: os.path.join(d, "images", n)
+        names = sorted(os.listdir(os.path.join(d, "images")))
+        # a model is for one number of channels: keep the images of the
+        # set's most common mode (DSB mixes grey and RGB)
+        modes = {n: Image.open(img(n)).mode for n in names}
+        common = max(set(modes.values()), key=list(modes.values()).count)
+        names = [n for n in names if modes[n] == common][: self.a.images]
+        truth = lambda n: os.path.join(d, "masks", n)
+        rows = {}
+        for seed in self.a.seeds:
+            for n in names:  # single image
+                h = self.hints(d, n, seed)
+                case = [(img(n), "--hints", h)]
+                test = [(img(n), truth(n))]
+                rows.setdefault("single maskgrow", []).extend(
+                    self.maskgrow(case, test, seed, name + n))
+                rows.setdefault("single rf", []).extend(
+                    self.rf(case, test, seed, name + n))
+            half = max(2, len(names) // 2)
+            if len(names) <= half:
+                continue  # `few` needs 2 training and 1 held-out image
+            train_names, test_names = names[:half], names[half:]
+            tests = [(img(n), truth(n)) for n in test_names]
+            few = [(img(train_names[0]), "--exact", self.exact(d, train_names[0]))]
+            few += [(img(n), "--hints", self.hints(d, n, seed)) for n in train_names[1:]]
+            upper = [(img(n), "--exact", self.exact(d, n)) for n in train_names]
+            rows.setdefault("few maskgrow", []).extend(
+                self.maskgrow(few, tests, seed, name + "few"))
+            rows.setdefault("few upper", []).extend(
+                self.maskgrow(upper, tests, seed, name + "upper"))
+            rows.setdefault("few rf", []).extend(
+                self.rf(few, tests, seed, name + "few"))
+        return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--sets", default="hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei")
+    ap.add_argument("--images", type=int, default=4)
+    ap.add_argument("--seeds", default="1")
+    ap.add_argument("--iterations", type=int, default=250)
+    ap.add_argument("--train-args", default="",
+                    help="extra `maskgrow train` arguments, e.g. '--levels 3'")
+    a = ap.parse_args()
+    a.seeds = [int(s) for s in a.seeds.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Protocols(a, tmp)
+        print("| set | protocol | method | macro Dice | object Dice | n |")
+        print("|---|---|---|---|---|---|")
+        for name in a.sets.split(","):
+            for key, vals in p.dataset(name).items():
+                v = np.array(vals)
+                proto, method = key.split()
+                print("| %s | %s | %s | %.3f | %.3f | %d |" % (
+                    name, proto, method, v[:, 0].mean(), v[:, 1].mean(), len(v)))
+                sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
