@@ -16,6 +16,18 @@ mg_evolve_scratch_size (int width, int height)
   return 4 * (size_t) width * height * sizeof (int32_t);
 }
 
+/* The 4-neighbours of pixel p, -1 where the image ends. */
+static inline void
+neighbours4 (int32_t nb[4], int32_t p, int width, int height)
+{
+  int x = p % width, y = p / width;
+
+  nb[0] = x > 0 ? p - 1 : -1;
+  nb[1] = x + 1 < width ? p + 1 : -1;
+  nb[2] = y > 0 ? p - width : -1;
+  nb[3] = y + 1 < height ? p + width : -1;
+}
+
 int32_t
 mg_evolve_instances (int32_t *instance, const uint8_t *labels, int width,
                      int height, int32_t *stack)
@@ -36,11 +48,9 @@ mg_evolve_instances (int32_t *instance, const uint8_t *labels, int width,
       stack[top++] = s;
       while (top > 0)
         {
-          int32_t p = stack[--top];
-          int x = p % width, y = p / width;
-          int32_t nb[4] = { x > 0 ? p - 1 : -1, x + 1 < width ? p + 1 : -1,
-                            y > 0 ? p - width : -1,
-                            y + 1 < height ? p + width : -1 };
+          int32_t p = stack[--top], nb[4];
+
+          neighbours4 (nb, p, width, height);
 
           for (int k = 0; k < 4; k++)
             if (nb[k] >= 0 && instance[nb[k]] == -1
@@ -75,10 +85,9 @@ static bool
 touches_other_object (const uint8_t *labels, const int32_t *instance,
                       int width, int height, int32_t q, int c, int32_t id)
 {
-  int x = q % width, y = q / width;
-  int32_t nb[4] = { x > 0 ? q - 1 : -1, x + 1 < width ? q + 1 : -1,
-                    y > 0 ? q - width : -1, y + 1 < height ? q + width : -1 };
+  int32_t nb[4];
 
+  neighbours4 (nb, q, width, height);
   for (int k = 0; k < 4; k++)
     if (nb[k] >= 0 && labels[nb[k]] == c && instance[nb[k]] != id)
       return true;
@@ -109,11 +118,10 @@ mg_evolve (uint8_t *labels, int32_t *instance, const float *prob,
       /* wave: every front pixel claims its free candidate neighbours */
       for (int32_t i = 0; i < n_front; i++)
         {
-          int32_t p = front[i];
-          int x = p % width, y = p / width, c = labels[p];
-          int32_t nb[4] = { x > 0 ? p - 1 : -1, x + 1 < width ? p + 1 : -1,
-                            y > 0 ? p - width : -1,
-                            y + 1 < height ? p + width : -1 };
+          int32_t p = front[i], nb[4];
+          int c = labels[p];
+
+          neighbours4 (nb, p, width, height);
 
           for (int k = 0; k < 4; k++)
             {
