@@ -8,6 +8,7 @@
  * so a large image needs little extra memory.
  */
 #include "hints.h"
+#include "layers.h"
 
 #include <string.h>
 
@@ -67,14 +68,11 @@ maskgrow_hints_read (GimpLayer           *layer,
   *n_painted = 0;
   if (gimp_drawable_is_gray (GIMP_DRAWABLE (layer)))
     {
-      gchar *name = gimp_item_get_name (GIMP_ITEM (layer));
-
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The layer “%s” is greyscale, so it cannot hold the "
-                     "maskgrow palette colours. Convert the image to RGB "
-                     "(Image ▸ Mode ▸ RGB) and paint the hints in colour."),
-                   name);
-      g_free (name);
+      maskgrow_set_item_error (error, GIMP_ITEM (layer),
+                               _("The layer “%s” is greyscale, so it cannot "
+                                 "hold the maskgrow palette colours. Convert "
+                                 "the image to RGB (Image ▸ Mode ▸ RGB) and "
+                                 "paint the hints in colour."));
       return NULL;
     }
 

@@ -8,6 +8,17 @@
 
 #include <glib/gi18n.h>
 
+void
+maskgrow_set_item_error (GError     **error,
+                         GimpItem    *item,
+                         const gchar *format)
+{
+  gchar *name = gimp_item_get_name (item);
+
+  g_set_error (error, GIMP_PLUG_IN_ERROR, 0, format, name);
+  g_free (name);
+}
+
 GimpLayer *
 maskgrow_layer_by_name (GimpImage   *image,
                         const gchar *name)
@@ -93,7 +104,6 @@ maskgrow_source_layer (GimpImage    *image,
 {
   GimpItem  *item = GIMP_ITEM (selected);
   GimpLayer *layer;
-  gchar     *name;
 
   if (! gimp_item_is_layer (item))
     {
@@ -107,25 +117,19 @@ maskgrow_source_layer (GimpImage    *image,
 
   if (contains (item, hints) || contains (item, exact))
     {
-      name = gimp_item_get_name (item);
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The layer group “%s” contains the hints layer, so its "
-                     "pixels cannot be the image. Select the image layer."),
-                   name);
-      g_free (name);
+      maskgrow_set_item_error (error, item,
+                               _("The layer group “%s” contains the hints "
+                                 "layer, so its pixels cannot be the image. "
+                                 "Select the image layer."));
       return NULL;
     }
 
   /* The hints or exact layer itself (or a layer inside them). */
   layer = visible_below (image, GIMP_LAYER (selected), hints, exact);
   if (layer == NULL)
-    {
-      name = gimp_item_get_name (item);
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("“%s” holds the hints and there is no visible layer "
-                     "below it to segment. Select the image layer."),
-                   name);
-      g_free (name);
-    }
+    maskgrow_set_item_error (error, item,
+                             _("“%s” holds the hints and there is no visible "
+                               "layer below it to segment. Select the image "
+                               "layer."));
   return layer;
 }

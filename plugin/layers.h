@@ -24,4 +24,10 @@ GimpLayer *maskgrow_source_layer  (GimpImage    *image,
                                    GimpLayer    *exact,
                                    GError      **error);
 
+/* Sets error to the translated `format`, whose one conversion is a %s for
+ * the item's name (every message about a layer names it). */
+void       maskgrow_set_item_error (GError     **error,
+                                    GimpItem    *item,
+                                    const gchar *format);
+
 #endif /* MASKGROW_LAYERS_H */

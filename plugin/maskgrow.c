@@ -196,11 +196,8 @@ resolve_layer (GimpImage            *image,
       gimp_image_get_id (gimp_item_get_image (GIMP_ITEM (*layer))) !=
       gimp_image_get_id (image))
     {
-      gchar *name = gimp_item_get_name (GIMP_ITEM (*layer));
-
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The layer “%s” belongs to another image."), name);
-      g_free (name);
+      maskgrow_set_item_error (error, GIMP_ITEM (*layer),
+                               _("The layer “%s” belongs to another image."));
       *layer = NULL;
       ok     = FALSE;
     }

@@ -13,6 +13,7 @@
 
 #include "adapt.h"
 #include "hints.h"
+#include "layers.h"
 
 /* Seconds between two progress messages to GIMP (each is a round trip). */
 #define PROGRESS_INTERVAL 0.25
@@ -161,14 +162,11 @@ maskgrow_segment (GimpImage                    *image,
     goto out;
   if (hint_map == NULL && exact_map == NULL)
     {
-      gchar *name = gimp_item_get_name (GIMP_ITEM (hints));
-
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The hints layer “%s” is empty where the image is. "
-                     "Paint a few strokes of the Background colour and a "
-                     "rough blob inside some objects with a class colour."),
-                   name);
-      g_free (name);
+      maskgrow_set_item_error (error, GIMP_ITEM (hints),
+                               _("The hints layer “%s” is empty where the "
+                                 "image is. Paint a few strokes of the "
+                                 "Background colour and a rough blob inside "
+                                 "some objects with a class colour."));
       goto out;
     }
 
