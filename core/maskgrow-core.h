@@ -69,6 +69,13 @@ typedef struct
   const uint8_t *exact;
 } MgTrainSample;
 
+/* Sees the approximation masks of training image `image` (0-based) at
+ * the start of recursion level `level` (0 = as painted) and after the
+ * last: labels in the hint convention (0 unknown, 1 background, c + 1
+ * class c, 255 separation), width x height of that training image. */
+typedef void (*MgLevelFn) (int level, int image, const uint8_t *labels,
+                           int width, int height, void *user_data);
+
 typedef struct
 {
   double   seconds;        /* wall-clock training budget; 0 = no limit */
@@ -86,12 +93,18 @@ typedef struct
   int      levels;         /* recursion levels */
   int      growth;         /* most pixels a region grows per level */
   float    confidence;     /* least class probability for a grown pixel */
+  /* The network works on the images shrunk by this factor, 1..8, so that
+   * large objects fit its field of view; 0 = choose from the size of the
+   * painted objects (train/scale.h).  Stored in the model. */
+  int      scale;
+  MgLevelFn on_level;      /* NULL, or called as described above */
+  void     *level_data;
 } MgTrainConfig;
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
  * recursion off (levels 0; when on: up to 8 px per level at confidence
- * 0.6). */
+ * 0.6); working scale chosen automatically (scale 0). */
 void mg_train_config_init (MgTrainConfig *config);
 
 typedef struct
@@ -135,9 +148,23 @@ MgStatus mg_segment (const MgModel *model,
                      void          *user_data,
                      MgError       *err);
 
+/* Segments an image into classes (labels, as mg_segment) and object
+ * instances: instances [width * height], 0 = background, 1..*count one id
+ * per object; touching objects of one class are told apart by the
+ * separation head. */
+MgStatus mg_segment_instances (const MgModel *model,
+                               const MgImage *image,
+                               uint8_t       *labels,
+                               uint32_t      *instances,
+                               uint32_t      *count,
+                               MgProgressFn   progress,
+                               void          *user_data,
+                               MgError       *err);
+
 int  mg_model_classes  (const MgModel *model); /* object classes K >= 1 */
 int  mg_model_channels (const MgModel *model); /* image channels 1..4 */
 int  mg_model_iterations (const MgModel *model); /* steps it was trained */
+int  mg_model_scale    (const MgModel *model); /* works shrunk 1..8 times */
 void mg_model_free     (MgModel *model);       /* NULL-safe */
 
 /* Model files (.mgm): see core/io/model-file.c for the format. */

@@ -21,8 +21,7 @@ mg_model_new (const MgUNetConfig *config)
       free (model);
       return NULL;
     }
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    model->inv_std[c] = 1.0f;
+  model->scale = 1;
   return model;
 }
 
@@ -42,6 +41,12 @@ int
 mg_model_iterations (const MgModel *model)
 {
   return (int) model->iterations;
+}
+
+int
+mg_model_scale (const MgModel *model)
+{
+  return model->scale;
 }
 
 void

@@ -8,15 +8,21 @@
 struct MgModel
 {
   MgUNetConfig config;
-  float        mean[MG_MAX_CHANNELS];    /* input normalisation:        */
-  float        inv_std[MG_MAX_CHANNELS]; /* x' = (x - mean) * inv_std   */
   uint64_t     seed;                     /* provenance: training seed   */
   uint32_t     iterations;               /* provenance: steps trained   */
+  int          scale;                    /* works on images shrunk by
+                                          * this factor (1..8), see
+                                          * infer/resample.h          */
+  float        seg_weight;               /* output = seg_weight · P_seg +
+                                          * (1 − seg_weight) · P_approx:
+                                          * 0 when trained without exact
+                                          * labels (the seg head then
+                                          * knows only background)     */
   float       *params;                   /* mg_unet_param_count floats  */
   size_t       n_params;
 };
 
-/* A model with zeroed parameters and identity normalisation; NULL when out
+/* A model with zeroed parameters; NULL when out
  * of memory or the config is invalid. */
 MgModel *mg_model_new (const MgUNetConfig *config);
 

@@ -4,8 +4,10 @@
  *                  [--image IMG --hints HINTS ...] --model OUT.mgm
  *                  [--seconds N] [--iterations N] [--seed S] [--threads T]
  *                  [--quiet] [--levels N] [--growth PX] [--confidence P]
+ *                  [--scale F] [--dump-levels DIR]
  *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
- *                  [--probabilities PROB.png] [--threads T] [--quiet]
+ *                  [--probabilities PROB.png] [--instances IDS.png]
+ *                  [--threads T] [--quiet]
  *   maskgrow evaluate --pred P.png --truth T.png [--instances]
  *
  * Errors: one line "maskgrow: error: ..." on stderr, exit 1 (2 for usage). */
@@ -14,11 +16,13 @@
 #include "evaluate.h"
 #include "image-io.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define MAX_IMAGES 64
@@ -30,8 +34,14 @@ static const char usage[] =
   "                      [--threads T] [--quiet]\n"
   "                      [--levels N] [--growth PX] [--confidence P]\n"
   "         (recursive mask growing, experimental: off by default)\n"
+  "                      [--dump-levels DIR]  (each level's masks as\n"
+  "                      DIR/level-L-image-I.png, hint convention)\n"
+  "                      [--scale F]  (work on images shrunk F times,\n"
+  "                      1..8; 0 = from the painted object sizes)\n"
   "       maskgrow segment --model M.mgm --image IMG --out LABELS.png\n"
-  "                      [--probabilities PROB.png] [--threads T] [--quiet]\n"
+  "                      [--probabilities PROB.png] [--instances IDS.png]\n"
+  "                      [--threads T] [--quiet]\n"
+  "         (IDS.png: 16-bit object instances, 0 background)\n"
   "       maskgrow evaluate --pred P.png --truth T.png [--instances]\n"
   "Hints and exact labels: 8-bit grey PNG, 0 unknown, 1 background,\n"
   "c+1 object class c, 255 separation stroke.  Output labels: 0 background,\n"
@@ -129,6 +139,41 @@ load_labels_for (const char *path, const char *image_path,
   return true;
 }
 
+/* Segments with the separation head: fills labels and writes the object
+ * instances as a 16-bit PNG (0 background). */
+static bool
+write_instances (const MgModel *model, const MgImage *mi, uint8_t *labels,
+                 const char *path, Reporter *rep, uint32_t *count)
+{
+  size_t n = (size_t) mi->width * mi->height;
+  uint32_t *ids = malloc (n * sizeof (uint32_t));
+  uint16_t *ids16 = malloc (n * sizeof (uint16_t));
+  MgError err = { 0 };
+  char msg[512];
+  bool ok = false;
+
+  if (ids == NULL || ids16 == NULL)
+    error (1, "out of memory for a %dx%d image", mi->width, mi->height);
+  else if (mg_segment_instances (model, mi, labels, ids, count, report, rep,
+                                 &err)
+           != MG_STATUS_OK)
+    error (1, "%s", err.message);
+  else if (*count > 65535)
+    error (1, "%u objects do not fit a 16-bit instance image", *count);
+  else
+    {
+      for (size_t i = 0; i < n; i++)
+        ids16[i] = (uint16_t) ids[i];
+      ok = cli_png_save_grey (path, ids16, mi->width, mi->height, 16, msg,
+                              sizeof msg);
+      if (! ok)
+        error (1, "%s", msg);
+    }
+  free (ids);
+  free (ids16);
+  return ok;
+}
+
 /* The numeric options of `train`, their ranges, and where they go. */
 typedef struct
 {
@@ -140,7 +185,7 @@ static const NumberOption train_numbers[] = {
   { "--seconds", 0, 1e6 },  { "--iterations", 0, 1e8 },
   { "--seed", 0, 1e15 },    { "--threads", 0, 1024 },
   { "--levels", 0, 20 },    { "--growth", 1, 1000 },
-  { "--confidence", 0, 1 },
+  { "--confidence", 0, 1 }, { "--scale", 0, 8 },
 };
 
 static int
@@ -164,7 +209,23 @@ set_train_number (MgTrainConfig *c, int which, double v)
     case 4: c->levels = (int) v; break;
     case 5: c->growth = (int) v; break;
     case 6: c->confidence = (float) v; break;
+    case 7: c->scale = (int) v; break;
     }
+}
+
+/* --dump-levels DIR: one PNG per level and training image.  A file that
+ * cannot be written is reported and training goes on. */
+static void
+dump_level (int level, int image, const uint8_t *labels, int width,
+            int height, void *user_data)
+{
+  const char *dir = user_data;
+  char path[4096], msg[512];
+
+  snprintf (path, sizeof path, "%s/level-%d-image-%d.png", dir, level,
+            image + 1);
+  if (! cli_png_save_grey (path, labels, width, height, 8, msg, sizeof msg))
+    fprintf (stderr, "maskgrow: warning: %s\n", msg);
 }
 
 static int
@@ -214,6 +275,11 @@ cmd_train (int argc, char **argv)
         }
       else if (strcmp (o, "--model") == 0)
         model_path = a;
+      else if (strcmp (o, "--dump-levels") == 0)
+        {
+          config.on_level = dump_level;
+          config.level_data = (void *) a;
+        }
       else if ((which = train_number_index (o)) >= 0)
         {
           const NumberOption *no = &train_numbers[which];
@@ -230,6 +296,10 @@ cmd_train (int argc, char **argv)
   for (int i = 0; i < n; i++)
     if (hints[i] == NULL && exact[i] == NULL)
       return error (2, "image %s has neither --hints nor --exact", images[i]);
+  if (config.on_level != NULL && mkdir (config.level_data, 0777) != 0
+      && errno != EEXIST)
+    return error (1, "cannot create %s: %s", (const char *) config.level_data,
+                  strerror (errno));
 
   memset (loaded, 0, sizeof loaded);
   for (int i = 0; i < n; i++)
@@ -269,10 +339,11 @@ cmd_train (int argc, char **argv)
     }
   if (! rep.quiet)
     fprintf (stderr, "trained %d object class%s on %d image%s in %.1f s "
-                     "(%d steps); model saved to %s\n",
+                     "(%d steps, working scale 1/%d); model saved to %s\n",
              mg_model_classes (model),
              mg_model_classes (model) == 1 ? "" : "es", n, n == 1 ? "" : "s",
-             now_seconds () - start, mg_model_iterations (model), model_path);
+             now_seconds () - start, mg_model_iterations (model),
+             mg_model_scale (model), model_path);
   rc = 0;
 out:
   mg_model_free (model);
@@ -296,6 +367,8 @@ cmd_segment (int argc, char **argv)
   CliImage im = { 0 };
   MgImage mi;
   uint8_t *labels = NULL, *grey = NULL;
+  uint32_t count = 0;
+  const char *instances_path = NULL;
   float *prob = NULL;
   char msg[512];
   int rc = 1, threads = 0;
@@ -323,6 +396,8 @@ cmd_segment (int argc, char **argv)
         out_path = a;
       else if (strcmp (o, "--probabilities") == 0)
         prob_path = a;
+      else if (strcmp (o, "--instances") == 0)
+        instances_path = a;
       else if (strcmp (o, "--threads") == 0)
         {
           if (! parse_number (o, a, 0, 1024, &v))
@@ -359,8 +434,15 @@ cmd_segment (int argc, char **argv)
   mi.width = im.width;
   mi.height = im.height;
   start = now_seconds ();
-  if (mg_segment (model, &mi, labels, prob, report, &rep, &err)
-      != MG_STATUS_OK)
+  /* the instance pass gives the labels too; a second pass only for the
+   * probabilities */
+  if (instances_path != NULL
+      && ! write_instances (model, &mi, labels, instances_path, &rep,
+                            &count))
+    goto out;
+  if ((instances_path == NULL || prob_path != NULL)
+      && mg_segment (model, &mi, labels, prob, report, &rep, &err)
+           != MG_STATUS_OK)
     {
       error (1, "%s: %s", image_path, err.message);
       goto out;
@@ -384,8 +466,13 @@ cmd_segment (int argc, char **argv)
         }
     }
   if (! rep.quiet)
-    fprintf (stderr, "segmented %dx%d in %.1f s; labels written to %s\n",
-             im.width, im.height, now_seconds () - start, out_path);
+    {
+      fprintf (stderr, "segmented %dx%d in %.1f s; labels written to %s\n",
+               im.width, im.height, now_seconds () - start, out_path);
+      if (instances_path != NULL)
+        fprintf (stderr, "%u objects written to %s\n", count,
+                 instances_path);
+    }
   rc = 0;
 out:
   mg_model_free (model);

@@ -1,4 +1,4 @@
-/* model-file.c — the .mgm model format, version 1.
+/* model-file.c — the .mgm model format, version 2.
  *
  * All integers little-endian, floats IEEE-754 binary32 little-endian:
  *   "MGMODEL\x1a"            8 bytes magic
@@ -7,9 +7,10 @@
  *   u32 in_channels          1..4
  *   u32 out_channels         classes incl. background, 2..17
  *   u32 width[4]             16 32 64 128 for MG-UNet-S
- *   f32 mean[4], inv_std[4]  input normalisation x' = (x - mean) * inv_std
  *   char recipe[16]          training recipe, NUL-padded
  *   u64 seed, u32 iterations provenance
+ *   u32 scale                working scale 1..8 (infer/resample.h)
+ *   f32 seg_weight           output mix of the seg and approx heads, 0..1
  *   u32 n_tensors            then per tensor:
  *     char name[16]          "<layer>.w" / "<layer>.b", NUL-padded
  *     u32 count, f32 data[count]
@@ -28,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MG_MODEL_VERSION 1
+#define MG_MODEL_VERSION 2
 #define MG_MODEL_ARCH    "MG-UNet-S"
 #define MG_MODEL_RECIPE  "supervised"
 #define MG_NAME_BYTES    16
@@ -139,7 +140,7 @@ list_tensors (const MgModel *m, TensorRef *out)
 static size_t
 header_bytes (void)
 {
-  return 8 + 4 + 16 + 4 + 4 + 16 + 32 + 16 + 8 + 4 + 4;
+  return 8 + 4 + 16 + 4 + 4 + 16 + 16 + 8 + 4 + 4 + 4 + 4;
 }
 
 MgStatus
@@ -169,13 +170,11 @@ mg_model_to_bytes (const MgModel *m,
   put_u32 (&w, (uint32_t) m->config.out_channels);
   for (int l = 0; l < MG_UNET_LEVELS; l++)
     put_u32 (&w, (uint32_t) m->config.width[l]);
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    put_f32 (&w, m->mean[c]);
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    put_f32 (&w, m->inv_std[c]);
   put_name (&w, MG_MODEL_RECIPE);
   put_u64 (&w, m->seed);
   put_u32 (&w, m->iterations);
+  put_u32 (&w, (uint32_t) m->scale);
+  put_f32 (&w, m->seg_weight);
   put_u32 (&w, (uint32_t) nt);
   for (int i = 0; i < nt; i++)
     {
@@ -288,9 +287,9 @@ static MgStatus
 read_header (Reader *r, MgModel **out, uint32_t *n_tensors, MgError *err)
 {
   char arch[MG_NAME_BYTES], recipe[MG_NAME_BYTES];
-  uint32_t version, v[6], lo, hi, iterations;
+  uint32_t version, v[6], lo, hi, iterations, scale;
   MgUNetConfig config;
-  float mean[MG_MAX_CHANNELS], inv_std[MG_MAX_CHANNELS];
+  float seg_weight;
   MgModel *m;
 
   if (! get_u32 (r, &version))
@@ -308,15 +307,16 @@ read_header (Reader *r, MgModel **out, uint32_t *n_tensors, MgError *err)
   for (int i = 0; i < 6; i++)
     if (! get_u32 (r, &v[i]))
       return TRUNCATED (r);
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    if (! get_f32 (r, &mean[c]))
-      return TRUNCATED (r);
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    if (! get_f32 (r, &inv_std[c]))
-      return TRUNCATED (r);
   if (! get_name (r, recipe) || ! get_u32 (r, &lo) || ! get_u32 (r, &hi)
-      || ! get_u32 (r, &iterations) || ! get_u32 (r, n_tensors))
+      || ! get_u32 (r, &iterations) || ! get_u32 (r, &scale)
+      || ! get_f32 (r, &seg_weight) || ! get_u32 (r, n_tensors))
     return TRUNCATED (r);
+  if (scale < 1 || scale > 8)
+    return mg_error_set (err, MG_STATUS_CORRUPT_MODEL,
+                         "the model's working scale %u is not 1..8", scale);
+  if (! (seg_weight >= 0 && seg_weight <= 1))
+    return mg_error_set (err, MG_STATUS_CORRUPT_MODEL,
+                         "the model's head mix is damaged");
   /* range checks before the values become ints */
   for (int i = 0; i < 6; i++)
     if (v[i] > 4096)
@@ -326,10 +326,6 @@ read_header (Reader *r, MgModel **out, uint32_t *n_tensors, MgError *err)
   config.out_channels = (int) v[1];
   for (int l = 0; l < MG_UNET_LEVELS; l++)
     config.width[l] = (int) v[2 + l];
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    if (! isfinite (mean[c]) || ! isfinite (inv_std[c]))
-      return mg_error_set (err, MG_STATUS_CORRUPT_MODEL,
-                           "the model's normalisation is damaged");
   m = mg_model_new (&config);
   if (m == NULL)
     return mg_error_set (err, mg_unet_config_valid (&config)
@@ -338,10 +334,10 @@ read_header (Reader *r, MgModel **out, uint32_t *n_tensors, MgError *err)
                          mg_unet_config_valid (&config)
                            ? "out of memory loading the model"
                            : "the model header is damaged");
-  memcpy (m->mean, mean, sizeof mean);
-  memcpy (m->inv_std, inv_std, sizeof inv_std);
   m->seed = (uint64_t) hi << 32 | lo;
   m->iterations = iterations;
+  m->scale = (int) scale;
+  m->seg_weight = seg_weight;
   *out = m;
   return MG_STATUS_OK;
 }

@@ -15,7 +15,7 @@ static const char *const layer_names[MG_UNET_LAYERS] = {
   "up2",   "dec2a", "dec2b",
   "up1",   "dec1a", "dec1b",
   "up0",   "dec0a", "dec0b",
-  "seg",
+  "seg",   "approx", "sep",
 };
 
 /* Decoder layer indices of level l (0..2). */
@@ -71,11 +71,11 @@ mg_unet_layer_info (const MgUNetConfig *config,
       info->cin = layer == MG_L_MIDA ? w[2] : w[3];
       info->cout = w[3];
     }
-  else if (layer == MG_L_SEG)
+  else if (layer >= MG_L_SEG)
     {
       info->kind = MG_LAYER_CONV1X1;
       info->cin = w[0];
-      info->cout = config->out_channels;
+      info->cout = layer == MG_L_SEP ? MG_SEP_CLASSES : config->out_channels;
     }
   else
     {
@@ -101,7 +101,7 @@ layer_level (int layer)
     return layer / 2;
   if (layer == MG_L_MIDA || layer == MG_L_MIDB)
     return 3;
-  if (layer == MG_L_SEG)
+  if (layer >= MG_L_SEG)
     return 0;
   return 2 - (layer - MG_L_UP2) / 3;
 }
@@ -198,8 +198,12 @@ acts_plan (MgUNetActs *a, MgArena *arena, const MgUNetConfig *cfg, int n,
       a->dec_a[l] = T (wd[l], hl, wl);
       a->dec[l] = T (wd[l], hl, wl);
     }
-  a->logits = T (cfg->out_channels, h, w);
-  a->prob = T (cfg->out_channels, h, w);
+  for (int k = 0; k < MG_HEADS; k++)
+    {
+      int c = k == MG_HEAD_SEP ? MG_SEP_CLASSES : cfg->out_channels;
+      a->logits[k] = T (c, h, w);
+      a->prob[k] = T (c, h, w);
+    }
 #undef T
 }
 
@@ -345,8 +349,12 @@ mg_unet_forward (const MgUNetParams *params, MgUNetBuffers *b)
       conv3_relu (a->dec[l], a->dec_a[l], &P[up + 2], b->col);
       h = a->dec[l];
     }
-  mg_conv1x1_forward (a->logits, h, P[MG_L_SEG].w, P[MG_L_SEG].b);
-  mg_softmax_forward (a->prob, a->logits);
+  for (int k = 0; k < MG_HEADS; k++)
+    {
+      mg_conv1x1_forward (a->logits[k], h, P[MG_L_SEG + k].w,
+                          P[MG_L_SEG + k].b);
+      mg_softmax_forward (a->prob[k], a->logits[k]);
+    }
 }
 
 /* Backward of conv3x3 + in-place ReLU: masks d_out, then the conv. */
@@ -369,8 +377,10 @@ mg_unet_backward (MgUNetParams       *grads,
   const MgUNetActs *a = &b->act;
   MgUNetActs *d = &b->grad;
 
-  mg_conv1x1_backward (d->dec[0], G[MG_L_SEG].w, G[MG_L_SEG].b, d->logits,
-                       a->dec[0], P[MG_L_SEG].w);
+  /* every head adds its share to the gradient of the shared features */
+  for (int k = 0; k < MG_HEADS; k++)
+    mg_conv1x1_backward (d->dec[0], G[MG_L_SEG + k].w, G[MG_L_SEG + k].b,
+                         d->logits[k], a->dec[0], P[MG_L_SEG + k].w);
   for (int l = 0; l < 3; l++)
     {
       int up = layer_up (l);

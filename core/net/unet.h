@@ -6,7 +6,11 @@
  *   level 3 (H/8)        mid:  2 x (conv3x3 + ReLU), w3 ch      │  │  │
  *   decoder, l = 2,1,0:  up_l = upconv2x2(w_{l+1} -> w_l), cat [enc_l ; up_l]
  *                        dec_l: 2 x (conv3x3 + ReLU), w_l ch
- *   seg head:            conv1x1 (w0 -> classes), softmax
+ *   three heads on dec0 (methods.md §1(b), one 1x1 head per task), each
+ *   conv1x1 + softmax:   seg    (w0 -> classes): exact segmentation
+ *                        approx (w0 -> classes): approximation masks
+ *                        sep    (w0 -> 2):       gaps between touching
+ *                                                objects
  * with 2x2 max-pool between encoder levels.  Reference widths 16-32-64-128.
  * H and W must be multiples of 8.
  *
@@ -45,9 +49,20 @@ enum
   MG_L_UP2, MG_L_DEC2A, MG_L_DEC2B,
   MG_L_UP1, MG_L_DEC1A, MG_L_DEC1B,
   MG_L_UP0, MG_L_DEC0A, MG_L_DEC0B,
-  MG_L_SEG,
+  MG_L_SEG, MG_L_APPROX, MG_L_SEP,
   MG_UNET_LAYERS
 };
+
+/* The heads (tasks), in the order of their layers from MG_L_SEG. */
+typedef enum
+{
+  MG_HEAD_SEG,
+  MG_HEAD_APPROX,
+  MG_HEAD_SEP,
+  MG_HEADS
+} MgHead;
+
+#define MG_SEP_CLASSES 2 /* 0 not a gap, 1 gap between touching objects */
 
 typedef struct
 {
@@ -74,8 +89,8 @@ typedef struct
   MgTensor enc_a[3], enc[3], pool[3];
   MgTensor mid_a, mid;
   MgTensor up[3], cat[3], dec_a[3], dec[3];
-  MgTensor logits;                  /* [N, K, H, W] */
-  MgTensor prob;                    /* [N, K, H, W] softmax */
+  MgTensor logits[MG_HEADS];        /* [N, K, H, W] (K = 2 for sep) */
+  MgTensor prob[MG_HEADS];          /* softmax of each */
 } MgUNetActs;
 
 /* Buffers for one batch size and input size: activations, their gradients
@@ -112,10 +127,12 @@ MgStatus mg_unet_buffers_init   (MgUNetBuffers *buffers,
                                  MgError *err);
 void     mg_unet_buffers_free   (MgUNetBuffers *buffers);
 
-/* Forward pass: reads buffers->act.x, fills every activation and prob. */
+/* Forward pass: reads buffers->act.x, fills every activation and the
+ * probabilities of every head. */
 void     mg_unet_forward        (const MgUNetParams *params,
                                  MgUNetBuffers *buffers);
-/* Backward pass: reads buffers->grad.logits (set by the loss) and the saved
+/* Backward pass: reads buffers->grad.logits of every head (set by the
+ * losses; zero for a head without loss) and the saved
  * activations, accumulates parameter gradients into grads.  The caller
  * zeroes the gradient activations (mg_unet_zero_grad) and grads per step. */
 void     mg_unet_backward       (MgUNetParams *grads,

@@ -6,7 +6,11 @@
 #include "train/patches.h"
 
 #include "error.h"
+#include "infer/normalise.h"
+#include "net/unet.h"
 #include "ops/ops.h"
+#include "target/evolve.h"
+#include "target/gaps.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,9 +28,41 @@ label_to_target (uint8_t v)
   return -1;
 }
 
-static MgStatus
-check_samples (const MgTrainSample *samples, int n, MgError *err)
+/* The label of pixel o: exact labels win over hints. */
+static inline uint8_t
+label_at (const MgTrainSample *s, size_t o)
 {
+  return s->exact != NULL && s->exact[o] != 0 ? s->exact[o]
+         : s->hints != NULL                  ? s->hints[o]
+                                             : 0;
+}
+
+/* Reports the first value that is not a label. */
+static MgStatus
+check_labels (const MgTrainSample *s, int index, MgError *err)
+{
+  int w = s->image.width, h = s->image.height;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        uint8_t v = label_at (s, (size_t) y * w + x);
+
+        if (label_to_target (v) < 0)
+          return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                               "label value %d at (%d, %d) of training image "
+                               "%d is not a label (0 unknown, 1 background, "
+                               "2..%d classes, 255 separation)", v, x, y,
+                               index + 1, MG_MAX_CLASSES + 1);
+      }
+  return MG_STATUS_OK;
+}
+
+MgStatus
+mg_train_samples_check (const MgTrainSample *samples, int n, MgError *err)
+{
+  MgStatus st;
+
   if (samples == NULL || n < 1)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "no training images given");
@@ -51,66 +87,42 @@ check_samples (const MgTrainSample *samples, int n, MgError *err)
         return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                              "training image %d has neither hints nor exact "
                              "labels", i + 1);
+      st = check_labels (&samples[i], i, err);
+      if (st != MG_STATUS_OK)
+        return st;
     }
   return MG_STATUS_OK;
 }
 
-/* Builds one image's target map; reports bad label values. */
-static MgStatus
-build_target (uint8_t *target, const MgTrainSample *s, int index,
-              size_t *counts, MgError *err)
+/* Builds one image's task targets (labels checked before): the
+ * approximation target from exact labels over hints, the segmentation
+ * target from exact labels and background hints, and the separation
+ * strokes.  Returns false when out of memory. */
+static bool
+build_targets (MgTrainImage *ti, const MgTrainSample *s, size_t *counts)
 {
-  int w = s->image.width, h = s->image.height;
+  size_t n = (size_t) s->image.width * s->image.height;
 
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        size_t o = (size_t) y * w + x;
-        uint8_t v = s->exact != NULL && s->exact[o] != 0 ? s->exact[o]
-                    : s->hints != NULL                  ? s->hints[o]
-                                                        : 0;
-        int t = label_to_target (v);
-
-        if (t < 0)
-          return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
-                               "label value %d at (%d, %d) of training image "
-                               "%d is not a label (0 unknown, 1 background, "
-                               "2..%d classes, 255 separation)", v, x, y,
-                               index + 1, MG_MAX_CLASSES + 1);
-        target[o] = (uint8_t) t;
-        if (t != MG_IGNORE)
-          counts[t]++;
-      }
-  return MG_STATUS_OK;
-}
-
-/* Mean and 1/std per channel over all images, in double. */
-static void
-compute_normalisation (MgTrainSet *set, const MgTrainSample *samples)
-{
-  for (int c = 0; c < set->channels; c++)
+  for (size_t o = 0; o < n; o++)
     {
-      double sum = 0, sum2 = 0, count = 0;
-      double mean, var;
+      int t = label_to_target (label_at (s, o));
+      uint8_t e = s->exact != NULL ? s->exact[o] : 0;
+      uint8_t h = s->hints != NULL ? s->hints[o] : 0;
 
-      for (int i = 0; i < set->n_images; i++)
+      ti->target[o] = (uint8_t) t;
+      if (t != MG_IGNORE)
+        counts[t]++;
+      ti->seg[o] = e != 0 ? (uint8_t) label_to_target (e)
+                   : h == MG_LABEL_BACKGROUND ? 0
+                                              : MG_IGNORE;
+      if (h == MG_LABEL_SEPARATION || e == MG_LABEL_SEPARATION)
         {
-          size_t n = (size_t) samples[i].image.width * samples[i].image.height;
-          const float *p = samples[i].image.data + c * n;
-
-          for (size_t k = 0; k < n; k++)
-            {
-              sum += p[k];
-              sum2 += (double) p[k] * p[k];
-            }
-          count += (double) n;
+          if (ti->strokes == NULL && (ti->strokes = calloc (n, 1)) == NULL)
+            return false;
+          ti->strokes[o] = 1;
         }
-      mean = sum / count;
-      var = sum2 / count - mean * mean;
-      set->mean[c] = (float) mean;
-      /* a flat channel must not blow up: floor the std at 1e-3 */
-      set->inv_std[c] = (float) (1.0 / sqrt (var > 1e-6 ? var : 1e-6));
     }
+  return true;
 }
 
 MgStatus
@@ -124,7 +136,7 @@ mg_train_set_init (MgTrainSet          *set,
   int top = 0;
 
   memset (set, 0, sizeof *set);
-  st = check_samples (samples, n_samples, err);
+  st = mg_train_samples_check (samples, n_samples, err);
   if (st != MG_STATUS_OK)
     return st;
   set->n_images = n_samples;
@@ -140,15 +152,12 @@ mg_train_set_init (MgTrainSet          *set,
       ti->width = samples[i].image.width;
       ti->height = samples[i].image.height;
       ti->target = malloc (n);
+      ti->seg = malloc (n);
+      ti->sep = malloc (n);
       ti->image = malloc (n * set->channels * sizeof (float));
-      if (ti->target == NULL || ti->image == NULL)
+      if (ti->target == NULL || ti->seg == NULL || ti->sep == NULL
+          || ti->image == NULL || ! build_targets (ti, &samples[i], counts))
         goto no_memory;
-      st = build_target (ti->target, &samples[i], i, counts, err);
-      if (st != MG_STATUS_OK)
-        {
-          mg_train_set_free (set);
-          return st;
-        }
     }
   for (int k = 1; k <= MG_MAX_CLASSES; k++)
     if (counts[k] > 0)
@@ -167,17 +176,9 @@ mg_train_set_init (MgTrainSet          *set,
                                "one object (label 2 for class 1)");
     }
   set->classes = top + 1;
-  compute_normalisation (set, samples);
   for (int i = 0; i < n_samples; i++)
-    {
-      size_t n = (size_t) set->images[i].width * set->images[i].height;
-
-      for (int c = 0; c < set->channels; c++)
-        for (size_t k = 0; k < n; k++)
-          set->images[i].image[c * n + k]
-            = (samples[i].image.data[c * n + k] - set->mean[c])
-              * set->inv_std[c];
-    }
+    mg_normalise (set->images[i].image, samples[i].image.data, set->channels,
+                  (size_t) set->images[i].width * set->images[i].height);
   if (mg_train_set_reindex (set) != MG_STATUS_OK)
     goto no_memory;
   return MG_STATUS_OK;
@@ -188,19 +189,61 @@ no_memory:
                        "out of memory copying the training images");
 }
 
+/* The separation targets of every image from its current approximation
+ * target's instances. */
+static bool
+build_gaps (MgTrainSet *set)
+{
+  size_t largest = 0;
+  int32_t *instance, *stack;
+
+  for (int i = 0; i < set->n_images; i++)
+    {
+      size_t n = (size_t) set->images[i].width * set->images[i].height;
+      if (n > largest)
+        largest = n;
+    }
+  instance = malloc (largest * sizeof (int32_t));
+  stack = malloc (largest * sizeof (int32_t));
+  if (instance != NULL && stack != NULL)
+    for (int i = 0; i < set->n_images; i++)
+      {
+        MgTrainImage *im = &set->images[i];
+
+        mg_evolve_instances (instance, im->target, im->width, im->height,
+                             stack);
+        mg_gap_target (im->sep, im->target, instance, im->strokes, im->width,
+                       im->height);
+      }
+  free (stack);
+  free (instance);
+  return instance != NULL && stack != NULL;
+}
+
 MgStatus
 mg_train_set_reindex (MgTrainSet *set)
 {
   size_t counts[MG_MAX_CLASSES + 1] = { 0 };
   size_t filled[MG_MAX_CLASSES + 1] = { 0 };
 
+  if (! build_gaps (set))
+    return MG_STATUS_NO_MEMORY;
+  memset (set->n_seg, 0, sizeof set->n_seg);
+  memset (set->n_sep, 0, sizeof set->n_sep);
   for (int i = 0; i < set->n_images; i++)
     {
-      size_t n = (size_t) set->images[i].width * set->images[i].height;
+      const MgTrainImage *im = &set->images[i];
+      size_t n = (size_t) im->width * im->height;
 
       for (size_t o = 0; o < n; o++)
-        if (set->images[i].target[o] != MG_IGNORE)
-          counts[set->images[i].target[o]]++;
+        {
+          if (im->target[o] != MG_IGNORE)
+            counts[im->target[o]]++;
+          if (im->seg[o] != MG_IGNORE)
+            set->n_seg[im->seg[o]]++;
+          if (im->sep[o] != MG_IGNORE)
+            set->n_sep[im->sep[o]]++;
+        }
     }
   for (int k = 0; k < set->classes; k++)
     {
@@ -233,6 +276,9 @@ mg_train_set_free (MgTrainSet *set)
     {
       free (set->images[i].image);
       free (set->images[i].target);
+      free (set->images[i].seg);
+      free (set->images[i].sep);
+      free (set->images[i].strokes);
     }
   free (set->images);
   for (int k = 0; k <= MG_MAX_CLASSES; k++)
@@ -240,13 +286,43 @@ mg_train_set_free (MgTrainSet *set)
   memset (set, 0, sizeof *set);
 }
 
+/* Intensity jitter of a drawn patch, the same for every channel: contrast
+ * times 0.7..1.4, offset ±0.15 and a linear ramp of up to ±0.15 across
+ * the patch in each direction (inputs span about 0..1, infer/normalise.h).
+ * Training images rarely show all the brightness, contrast and uneven
+ * illumination (vignetting) that new images have; without it a network
+ * trained on one image took the brighter corner of another for objects. */
+#define MG_JITTER_CONTRAST 0.35f /* log of the largest contrast factor */
+#define MG_JITTER_OFFSET   0.15f
+#define MG_JITTER_RAMP     0.15f
+
+static void
+jitter_intensity (float *x, int channels, int patch, MgRng *rng)
+{
+  float gain = expf (MG_JITTER_CONTRAST * (2 * mg_rng_uniform (rng) - 1));
+  float offset = MG_JITTER_OFFSET * (2 * mg_rng_uniform (rng) - 1);
+  float rx = MG_JITTER_RAMP * (2 * mg_rng_uniform (rng) - 1) / patch;
+  float ry = MG_JITTER_RAMP * (2 * mg_rng_uniform (rng) - 1) / patch;
+
+  for (int c = 0; c < channels; c++)
+    for (int i = 0; i < patch; i++)
+      {
+        float *row = x + ((size_t) c * patch + i) * patch;
+        float base = offset + ry * (i - patch / 2);
+
+        for (int j = 0; j < patch; j++)
+          row[j] = gain * row[j] + base + rx * (j - patch / 2);
+      }
+}
+
 void
 mg_patch_draw (const MgTrainSet *set,
                MgRng            *rng,
                int               patch,
                float            *x,
-               uint8_t          *target)
+               uint8_t          *targets)
 {
+  const size_t area = (size_t) patch * patch;
   int present[MG_MAX_CLASSES + 1];
   int n_present = 0;
   int k, transform, ox, oy, cx, cy;
@@ -296,7 +372,14 @@ mg_patch_draw (const MgTrainSet *set,
         for (int c = 0; c < set->channels; c++)
           x[((size_t) c * patch + i) * patch + j]
             = im->image[c * plane + (size_t) sy * im->width + sx];
-        target[(size_t) i * patch + j]
-          = inside ? im->target[(size_t) sy * im->width + sx] : MG_IGNORE;
+        {
+          size_t src = (size_t) sy * im->width + sx, dst = (size_t) i * patch + j;
+
+          targets[MG_HEAD_SEG * area + dst] = inside ? im->seg[src] : MG_IGNORE;
+          targets[MG_HEAD_APPROX * area + dst]
+            = inside ? im->target[src] : MG_IGNORE;
+          targets[MG_HEAD_SEP * area + dst] = inside ? im->sep[src] : MG_IGNORE;
+        }
       }
+  jitter_intensity (x, set->channels, patch, rng);
 }

@@ -1,6 +1,7 @@
-/* patches.h — the training set: normalised copies of the images, one
- * target map per image (class index or MG_IGNORE), per-class lists of the
- * labelled pixels, and random patches drawn around them. */
+/* patches.h — the training set: normalised copies of the images, the
+ * target maps of the three tasks per image (class index or MG_IGNORE),
+ * per-class lists of the labelled pixels, and random patches drawn around
+ * them. */
 #ifndef MG_PATCHES_H
 #define MG_PATCHES_H
 
@@ -10,8 +11,14 @@
 typedef struct
 {
   int      width, height;
-  float   *image;   /* [C, H, W], normalised with the set's mean / inv_std */
-  uint8_t *target;  /* [H, W]: 0 background, c class c, MG_IGNORE unknown */
+  float   *image;   /* [C, H, W], normalised (infer/normalise.h) */
+  /* [H, W] each: 0 background, c class c, MG_IGNORE unknown */
+  uint8_t *target;  /* approximation task: hints (grown by the recursive
+                     * recipe) and exact labels */
+  uint8_t *seg;     /* segmentation task: exact labels and background
+                     * hints */
+  uint8_t *sep;     /* separation task: 1 gap, 0 not (target/gaps.h) */
+  uint8_t *strokes; /* separation strokes (non-zero), or NULL */
 } MgTrainImage;
 
 typedef struct
@@ -20,12 +27,17 @@ typedef struct
   MgTrainImage *images;
   int           channels;
   int           classes;                 /* outputs incl. background */
-  float         mean[MG_MAX_CHANNELS];
-  float         inv_std[MG_MAX_CHANNELS];
   /* labelled pixels of class k: image index << 32 | pixel offset */
   uint64_t     *pixels[MG_MAX_CLASSES + 1];
   size_t        n_pixels[MG_MAX_CLASSES + 1];
+  /* labelled pixels per class of the other two tasks */
+  size_t        n_seg[MG_MAX_CLASSES + 1];
+  size_t        n_sep[2];
 } MgTrainSet;
+
+/* Checks sizes, channels and label values of the samples. */
+MgStatus mg_train_samples_check (const MgTrainSample *samples, int n_samples,
+                                 MgError *err);
 
 /* Checks the samples (sizes, channels, label values, that background and
  * one object class are painted) and builds the set. */
@@ -34,19 +46,21 @@ MgStatus mg_train_set_init (MgTrainSet          *set,
                             int                  n_samples,
                             MgError             *err);
 void     mg_train_set_free (MgTrainSet *set);
-/* Rebuilds the per-class pixel lists after the targets changed. */
+/* Rebuilds the separation targets and the per-class pixel lists and
+ * counts after the approximation targets changed. */
 MgStatus mg_train_set_reindex (MgTrainSet *set);
 
-/* Draws one patch: a class chosen uniformly among the painted ones, a
- * labelled pixel of it, a window of side `patch` around it (jittered),
- * and one of the 8 flips/rotations by 90°.  Pixels outside the image are
- * mirrored for x and MG_IGNORE for the target.
- *   x [C, patch, patch], target [patch, patch] */
+/* Draws one patch: a class chosen uniformly among the painted ones (of
+ * the approximation task), a labelled pixel of it, a window of side
+ * `patch` around it (jittered), and one of the 8 flips/rotations by 90°.
+ * Pixels outside the image are mirrored for x and MG_IGNORE for targets.
+ *   x [C, patch, patch]; targets [MG_HEADS][patch, patch] in head order
+ *   (seg, approx, sep) */
 void     mg_patch_draw     (const MgTrainSet *set,
                             MgRng            *rng,
                             int               patch,
                             float            *x,
-                            uint8_t          *target);
+                            uint8_t          *targets);
 
 /* Mirror index i into [0, n) (…2 1 0 | 0 1 2 … n-1 | n-1 n-2 …). */
 static inline int

@@ -3,34 +3,32 @@
 #include "train/recursive.h"
 
 #include "error.h"
+#include "infer/predict.h"
 #include "ops/ops.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* A gap the separation head is at least this sure of blocks growth. */
+#define MG_GAP_BLOCK 0.5f
 
 void
 mg_recursion_free (MgRecursion *rec)
 {
   if (rec == NULL)
     return;
-  for (int i = 0; i < rec->n_images; i++)
-    {
-      if (rec->instance != NULL)
-        free (rec->instance[i]);
-      if (rec->blocked != NULL)
-        free (rec->blocked[i]);
-    }
+  for (int i = 0; rec->instance != NULL && i < rec->n_images; i++)
+    free (rec->instance[i]);
   free (rec->instance);
-  free (rec->blocked);
   free (rec->prob);
-  free (rec->labels);
+  free (rec->gap);
+  free (rec->blocked);
   free (rec->scratch);
   memset (rec, 0, sizeof *rec);
 }
 
 MgStatus
-mg_recursion_init (MgRecursion *rec, const MgTrainSet *set,
-                   const MgTrainSample *samples, MgError *err)
+mg_recursion_init (MgRecursion *rec, const MgTrainSet *set, MgError *err)
 {
   size_t largest = 0;
   int32_t *stack = NULL;
@@ -38,8 +36,7 @@ mg_recursion_init (MgRecursion *rec, const MgTrainSet *set,
   memset (rec, 0, sizeof *rec);
   rec->n_images = set->n_images;
   rec->instance = calloc (set->n_images, sizeof *rec->instance);
-  rec->blocked = calloc (set->n_images, sizeof *rec->blocked);
-  if (rec->instance == NULL || rec->blocked == NULL)
+  if (rec->instance == NULL)
     goto no_memory;
   for (int i = 0; i < set->n_images; i++)
     {
@@ -48,17 +45,17 @@ mg_recursion_init (MgRecursion *rec, const MgTrainSet *set,
         largest = n;
     }
   rec->prob = malloc (largest * set->classes * sizeof (float));
-  rec->labels = malloc (largest);
+  rec->gap = malloc (largest * sizeof (float));
+  rec->blocked = malloc (largest);
   rec->scratch = malloc (mg_evolve_scratch_size ((int) largest, 1));
   stack = malloc (largest * sizeof (int32_t));
-  if (rec->prob == NULL || rec->labels == NULL || rec->scratch == NULL
-      || stack == NULL)
+  if (rec->prob == NULL || rec->gap == NULL || rec->blocked == NULL
+      || rec->scratch == NULL || stack == NULL)
     goto no_memory;
   for (int i = 0; i < set->n_images; i++)
     {
       const MgTrainImage *im = &set->images[i];
       size_t n = (size_t) im->width * im->height;
-      const uint8_t *hints = samples[i].hints;
 
       rec->instance[i] = malloc (n * sizeof (int32_t));
       if (rec->instance[i] == NULL)
@@ -67,15 +64,6 @@ mg_recursion_init (MgRecursion *rec, const MgTrainSet *set,
                            im->height, stack);
       for (size_t o = 0; o < n; o++)
         rec->labelled += im->target[o] != MG_IGNORE;
-      /* separation strokes: only where the person painted them */
-      for (size_t o = 0; hints != NULL && o < n; o++)
-        if (hints[o] == MG_LABEL_SEPARATION)
-          {
-            if (rec->blocked[i] == NULL
-                && (rec->blocked[i] = calloc (n, 1)) == NULL)
-              goto no_memory;
-            rec->blocked[i][o] = 1;
-          }
     }
   free (stack);
   return MG_STATUS_OK;
@@ -97,16 +85,18 @@ mg_recursion_level (MgRecursion *rec, MgTrainSet *set, const MgModel *model,
   for (int i = 0; i < set->n_images; i++)
     {
       MgTrainImage *im = &set->images[i];
-      MgStatus st = mg_segment (model, &samples[i].image, rec->labels,
-                                rec->prob, NULL, NULL, err);
-      size_t grown;
+      size_t n = (size_t) im->width * im->height;
+      MgStatus st = mg_predict (model, &samples[i].image, rec->prob, rec->gap,
+                                NULL, NULL, err);
 
       if (st != MG_STATUS_OK)
         return st;
-      grown = mg_evolve (im->target, rec->instance[i], rec->prob,
-                         set->classes, im->width, im->height,
-                         rec->blocked[i], params, rec->scratch);
-      *added += grown;
+      for (size_t o = 0; o < n; o++)
+        rec->blocked[o] = (im->strokes != NULL && im->strokes[o])
+                          || rec->gap[o] >= MG_GAP_BLOCK;
+      *added += mg_evolve (im->target, rec->instance[i], rec->prob,
+                           set->classes, im->width, im->height, rec->blocked,
+                           params, rec->scratch);
     }
   rec->labelled += *added;
   if (mg_train_set_reindex (set) != MG_STATUS_OK)

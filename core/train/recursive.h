@@ -1,7 +1,7 @@
 /* recursive.h — the state of the recursive recipe between training
  * stages (methods.md §1(d)): per image, the instance map of the current
- * approximation masks and the blocked (separation) pixels, plus the
- * buffers one level of evolution needs, allocated once. */
+ * approximation masks, plus the buffers one level of evolution needs,
+ * allocated once. */
 #ifndef MG_RECURSIVE_H
 #define MG_RECURSIVE_H
 
@@ -13,19 +13,21 @@ typedef struct
 {
   int       n_images;
   int32_t **instance;  /* [H, W] per image, see mg_evolve_instances */
-  uint8_t **blocked;   /* [H, W] per image: separation strokes, or NULL */
-  float    *prob;      /* classes * largest image */
-  uint8_t  *labels;    /* largest image: mg_segment's output, unused */
+  float    *prob;      /* classes * largest image: the model's output */
+  float    *gap;       /* largest image: the separation head's output */
+  uint8_t  *blocked;   /* largest image: pixels no region may take */
   void     *scratch;   /* evolution scratch for the largest image */
   size_t    labelled;  /* labelled pixels over all images */
 } MgRecursion;
 
 MgStatus mg_recursion_init  (MgRecursion *rec, const MgTrainSet *set,
-                             const MgTrainSample *samples, MgError *err);
+                             MgError *err);
 void     mg_recursion_free  (MgRecursion *rec);
 
-/* Predicts every training image with the model, grows the set's targets
- * one level and re-indexes the set.  *added: pixels added. */
+/* Predicts every training image with the model, grows the set's
+ * approximation targets one level, never into separation strokes nor
+ * where the separation head sees a gap (p >= 0.5), and re-indexes the
+ * set.  samples: the images at the model's scale.  *added: pixels added. */
 MgStatus mg_recursion_level (MgRecursion *rec, MgTrainSet *set,
                              const MgModel *model,
                              const MgTrainSample *samples,

@@ -15,6 +15,7 @@
 #include "optim/adam.h"
 #include "train/patches.h"
 #include "train/recursive.h"
+#include "train/scale.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,12 @@ mg_train_config_init (MgTrainConfig *config)
   config->patch = 96;
   config->batch = 4;
   config->learning_rate = 1e-3f;
-  config->levels = 0;
+  config->levels = 3;
   config->growth = 8;
   config->confidence = 0.6f;
+  config->scale = 0;
+  config->on_level = NULL;
+  config->level_data = NULL;
 }
 
 static MgStatus
@@ -58,6 +62,10 @@ check_config (const MgTrainConfig *c, MgError *err)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "recursion: levels 0..20, growth 1..1000 px, "
                          "confidence 0..1");
+  if (c->scale < 0 || c->scale > MG_SCALE_MAX)
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "scale %d must be 0 (automatic) or 1..%d", c->scale,
+                         MG_SCALE_MAX);
   return MG_STATUS_OK;
 }
 
@@ -69,11 +77,16 @@ typedef struct
   MgUNetBuffers buf;
   MgUNetParams  params, grads;
   float        *block;    /* grads, Adam m, Adam v: 3 * n_params floats */
-  uint8_t      *target;   /* [batch, patch, patch] */
-  float         class_weight[MG_MAX_CLASSES + 1];
+  uint8_t      *target;   /* [MG_HEADS][batch, patch, patch] */
+  uint8_t      *drawn;    /* [MG_HEADS][patch, patch]: one patch's */
+  float         class_weight[MG_HEADS][MG_MAX_CLASSES + 1];
   MgAdam        adam;
   MgRng         rng;
   MgRecursion   rec;
+  void         *scaled;   /* shrunk copies of the samples, or NULL */
+  const MgTrainSample *samples; /* what the set was built from */
+  const MgTrainSample *original; /* as given, at full size */
+  uint8_t      *shown;    /* full-size label map for on_level, or NULL */
 } TrainRun;
 
 static void
@@ -84,30 +97,67 @@ train_run_free (TrainRun *r)
   mg_unet_buffers_free (&r->buf);
   free (r->block);
   free (r->target);
+  free (r->drawn);
+  free (r->scaled);
+  free (r->shown);
 }
 
-/* Inverse class frequency over the painted pixels, mean 1 over the
- * painted classes (methods.md §1(c)).  People paint far more of one class
- * than another (a few thin background strokes against fat blobs, or the
- * reverse); unweighted, the larger class wins every unpainted pixel the
- * network is unsure about, which shows as a halo around objects. */
+/* Inverse class frequency over the labelled pixels of one task, mean 1
+ * over the classes present (methods.md §1(c)), at most MAX_WEIGHT.
+ * People paint far more of one class than another (a few thin background
+ * strokes against fat blobs, or the reverse); unweighted, the larger
+ * class wins every unlabelled pixel the network is unsure about, which
+ * shows as a halo around objects.  The cap keeps a task with a handful of
+ * pixels of one class (gaps between objects) from dominating a step. */
+#define MAX_WEIGHT 10.0
+
 static void
-set_class_weights (TrainRun *r)
+inverse_frequency (float *weight, const size_t *n_pixels, int classes)
 {
   size_t total = 0;
   int present = 0;
 
-  for (int k = 0; k < r->set.classes; k++)
-    if (r->set.n_pixels[k] > 0)
+  for (int k = 0; k < classes; k++)
+    if (n_pixels[k] > 0)
       {
-        total += r->set.n_pixels[k];
+        total += n_pixels[k];
         present++;
       }
-  for (int k = 0; k < r->set.classes; k++)
-    r->class_weight[k] = r->set.n_pixels[k] > 0
-                           ? (float) ((double) total / present
-                                      / (double) r->set.n_pixels[k])
-                           : 0.0f;
+  for (int k = 0; k < classes; k++)
+    {
+      double w = n_pixels[k] > 0
+                   ? (double) total / present / (double) n_pixels[k]
+                   : 0.0;
+      weight[k] = (float) (w < MAX_WEIGHT ? w : MAX_WEIGHT);
+    }
+}
+
+/* Whether any object pixel is labelled exactly (the seg head then learns
+ * more than background). */
+static bool
+has_exact_objects (const MgTrainSet *set)
+{
+  for (int k = 1; k < set->classes; k++)
+    if (set->n_seg[k] > 0)
+      return true;
+  return false;
+}
+
+static void
+set_class_weights (TrainRun *r)
+{
+  inverse_frequency (r->class_weight[MG_HEAD_APPROX], r->set.n_pixels,
+                     r->set.classes);
+  /* without exact object labels the seg head would only learn that
+   * everything is background: it is not trained (and not used) then */
+  if (has_exact_objects (&r->set))
+    inverse_frequency (r->class_weight[MG_HEAD_SEG], r->set.n_seg,
+                       r->set.classes);
+  else
+    memset (r->class_weight[MG_HEAD_SEG], 0,
+            sizeof r->class_weight[MG_HEAD_SEG]);
+  inverse_frequency (r->class_weight[MG_HEAD_SEP], r->set.n_sep,
+                     MG_SEP_CLASSES);
 }
 
 static MgStatus
@@ -117,8 +167,24 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   MgUNetConfig uc;
   size_t np;
   MgStatus st;
+  int factor;
 
   memset (r, 0, sizeof *r);
+  st = mg_train_samples_check (samples, n, err);
+  if (st != MG_STATUS_OK)
+    return st;
+  r->original = samples;
+  factor = c->scale > 0 ? c->scale : mg_scale_choose (samples, n);
+  if (factor > 1)
+    {
+      MgTrainSample *scaled;
+
+      st = mg_scale_samples (samples, n, factor, &scaled, &r->scaled, err);
+      if (st != MG_STATUS_OK)
+        return st;
+      samples = scaled;
+    }
+  r->samples = samples;
   st = mg_train_set_init (&r->set, samples, n, err);
   if (st != MG_STATUS_OK)
     return st;
@@ -126,17 +192,18 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   r->model = mg_model_new (&uc);
   if (r->model == NULL)
     return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
-  memcpy (r->model->mean, r->set.mean, sizeof r->set.mean);
-  memcpy (r->model->inv_std, r->set.inv_std, sizeof r->set.inv_std);
   r->model->seed = c->seed;
+  r->model->scale = factor;
+  r->model->seg_weight = has_exact_objects (&r->set) ? 0.5f : 0.0f;
   np = r->model->n_params;
   st = mg_unet_buffers_init (&r->buf, &uc, c->batch, c->patch, c->patch,
                              true, err);
   if (st != MG_STATUS_OK)
     return st;
   r->block = malloc (3 * np * sizeof (float));
-  r->target = malloc ((size_t) c->batch * c->patch * c->patch);
-  if (r->block == NULL || r->target == NULL)
+  r->target = malloc ((size_t) MG_HEADS * c->batch * c->patch * c->patch);
+  r->drawn = malloc ((size_t) MG_HEADS * c->patch * c->patch);
+  if (r->block == NULL || r->target == NULL || r->drawn == NULL)
     return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
   set_class_weights (r);
   mg_unet_params_bind (&r->params, &uc, r->model->params);
@@ -146,7 +213,7 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   mg_adam_init (&r->adam, c->learning_rate, r->block + np, r->block + 2 * np,
                 np);
   if (c->levels > 0)
-    return mg_recursion_init (&r->rec, &r->set, samples, err);
+    return mg_recursion_init (&r->rec, &r->set, err);
   return MG_STATUS_OK;
 }
 
@@ -161,12 +228,11 @@ stage_end (int s, int levels)
 /* Grows the masks one level (see recursive.c); false stops the growing
  * when masks changed by less than 1 % (methods.md §1(d), step 5). */
 static MgStatus
-grow_level (TrainRun *r, const MgTrainSample *samples,
-            const MgTrainConfig *c, bool *growing, MgError *err)
+grow_level (TrainRun *r, const MgTrainConfig *c, bool *growing, MgError *err)
 {
   MgEvolveParams ep = { c->growth, c->confidence };
   size_t before = r->rec.labelled, added;
-  MgStatus st = mg_recursion_level (&r->rec, &r->set, r->model, samples, &ep,
+  MgStatus st = mg_recursion_level (&r->rec, &r->set, r->model, r->samples, &ep,
                                     &added, err);
 
   if (st != MG_STATUS_OK)
@@ -176,23 +242,63 @@ grow_level (TrainRun *r, const MgTrainSample *samples,
   return MG_STATUS_OK;
 }
 
-/* One optimiser step on a fresh batch; returns the batch loss. */
+/* Shows every image's approximation masks at full size to on_level. */
+static MgStatus
+show_level (TrainRun *r, const MgTrainConfig *c, int level, MgError *err)
+{
+  int f = r->model->scale;
+
+  if (c->on_level == NULL)
+    return MG_STATUS_OK;
+  for (int i = 0; i < r->set.n_images; i++)
+    {
+      const MgTrainImage *im = &r->set.images[i];
+      int w = r->original[i].image.width, h = r->original[i].image.height;
+
+      free (r->shown);
+      r->shown = malloc ((size_t) w * h);
+      if (r->shown == NULL)
+        return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            size_t so = (size_t) (y / f) * im->width + x / f;
+            uint8_t t = im->target[so];
+
+            r->shown[(size_t) y * w + x]
+              = im->strokes != NULL && im->strokes[so] ? MG_LABEL_SEPARATION
+                : t == MG_IGNORE                       ? MG_LABEL_UNKNOWN
+                                                       : (uint8_t) (t + 1);
+          }
+      c->on_level (level, i, r->shown, w, h, c->level_data);
+    }
+  return MG_STATUS_OK;
+}
+
+/* One optimiser step on a fresh batch: the sum of the three tasks'
+ * losses, α = 1 each (methods.md §1(c)); returns it. */
 static float
 train_step (TrainRun *r, const MgTrainConfig *c)
 {
   MgUNetActs *a = &r->buf.act;
   size_t px = (size_t) c->patch * c->patch;
-  float loss;
+  float loss = 0;
 
   for (int b = 0; b < c->batch; b++)
-    mg_patch_draw (&r->set, &r->rng, c->patch,
-                   a->x.data + (size_t) b * a->x.c * px,
-                   r->target + (size_t) b * px);
+    {
+      mg_patch_draw (&r->set, &r->rng, c->patch,
+                     a->x.data + (size_t) b * a->x.c * px, r->drawn);
+      for (int h = 0; h < MG_HEADS; h++)
+        memcpy (r->target + ((size_t) h * c->batch + b) * px,
+                r->drawn + h * px, px);
+    }
   mg_unet_forward (&r->params, &r->buf);
   mg_unet_zero_grad (&r->buf);
   memset (r->block, 0, r->model->n_params * sizeof (float));
-  loss = mg_xent_forward_backward (r->buf.grad.logits, a->prob, r->target,
-                                   r->class_weight, 1.0f);
+  for (int h = 0; h < MG_HEADS; h++)
+    loss += mg_xent_forward_backward (r->buf.grad.logits[h], a->prob[h],
+                                      r->target + (size_t) h * c->batch * px,
+                                      r->class_weight[h], 1.0f);
   mg_unet_backward (&r->grads, &r->params, &r->buf);
   mg_adam_step (&r->adam, r->model->params, r->block);
   return loss;
@@ -232,7 +338,9 @@ mg_train (const MgTrainSample *samples,
       train_run_free (&r);
       return st;
     }
-  for (int it = 0, stage = 0; c.iterations == 0 || it < c.iterations; it++)
+  st = show_level (&r, &c, 0, err);
+  for (int it = 0, stage = 0;
+       st == MG_STATUS_OK && (c.iterations == 0 || it < c.iterations); it++)
     {
       float loss = train_step (&r, &c);
       double elapsed = mg_now_seconds () - start;
@@ -260,13 +368,20 @@ mg_train (const MgTrainSample *samples,
           && ((c.iterations > 0 && it + 1 >= c.iterations * end)
               || (c.seconds > 0 && elapsed >= c.seconds * end)))
         {
-          st = grow_level (&r, samples, &c, &growing, err);
+          st = grow_level (&r, &c, &growing, err);
+          if (st == MG_STATUS_OK)
+            st = show_level (&r, &c, stage + 1, err);
           if (st != MG_STATUS_OK)
             break;
           stage++;
         }
     }
   train_run_free (&r);
+  if (st != MG_STATUS_OK && st != MG_STATUS_CANCELLED)
+    {
+      mg_model_free (r.model);
+      return st;
+    }
   *model = r.model;
   return st;
 }

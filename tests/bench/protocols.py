@@ -4,6 +4,7 @@
   protocols.py --cli BUILD/core/cli/maskgrow --shared ../shared \
                [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
                [--images 4] [--seeds 1,2] [--iterations 250] [--train-args ...]
+               [--methods maskgrow,naive,upper,rf]
 
 For every data set (in SHARED/data) it runs, on the first --images images:
   single  one image, rough hints on 1/3 of its objects (SHARED/hints.py
@@ -12,10 +13,14 @@ For every data set (in SHARED/data) it runs, on the first --images images:
           2..; scored on held-out images (the rest of --images);
   upper   the same network on exact labels of every training image (few's
           upper bound);
+  naive   the same network on the hints taken as exact labels (every
+          unpainted pixel background), in `single` and `few`;
   rf      the ilastik-style random forest (SHARED/rf_baseline.py) on the
           same hints as `single` and `few`.
-Scores: macro Dice (mean over classes, background included) and Dice of the
-object classes, averaged over images and seeds.  Hints are simulated once
+Scores: macro Dice (mean over classes, background included), Dice of the
+object classes, and object F1 at IoU 0.5 against the instance masks
+(`maskgrow segment --instances`; connected components for the forest),
+averaged over images and seeds.  Hints are simulated once
 per image and seed (hints.py --seed), so every method sees the same hints.
 Needs python3-numpy, -pil, -scipy, -skimage, -sklearn (Debian packages).
 """
@@ -37,9 +42,26 @@ def run(cmd):
     return r.stdout
 
 
-def scores(cli, pred, truth):
+def scores(cli, pred, truth, inst_pred, inst_truth):
     j = json.loads(run([cli, "evaluate", "--pred", pred, "--truth", truth]))
-    return j["macro_dice"], j["mean_foreground_dice"]
+    k = json.loads(run([cli, "evaluate", "--pred", inst_pred, "--truth",
+                        inst_truth, "--instances"]))
+    return j["macro_dice"], j["mean_foreground_dice"], k["object_f1"]
+
+
+def components(labels_png, out_png):
+    """Instances of a class map as connected components (8-connected)."""
+    from scipy import ndimage as ndi
+    lab = np.array(Image.open(labels_png))
+    out = np.zeros(lab.shape, np.uint16)
+    n = 0
+    for c in np.unique(lab):
+        if c == 0:
+            continue
+        comp, k = ndi.label(lab == c, structure=np.ones((3, 3)))
+        out[comp > 0] = comp[comp > 0] + n
+        n += k
+    Image.fromarray(out).save(out_png)
 
 
 class Protocols:
@@ -63,6 +85,24 @@ class Protocols:
             run(cmd)
         return out
 
+    def naive(self, hints):
+        """The hints as exact labels: every unpainted pixel background."""
+        out = hints[:-4] + "-naive.png"
+        if not os.path.exists(out):
+            h = np.array(Image.open(hints))
+            h[h == 0] = 1
+            Image.fromarray(h).save(out)
+        return out
+
+    def instances_truth(self, d, name):
+        inst = os.path.join(d, "masks_instances", name)
+        if os.path.exists(inst):
+            return inst
+        out = self.path(os.path.basename(d), name, "instances.png")
+        if not os.path.exists(out):
+            components(os.path.join(d, "masks", name), out)
+        return out
+
     def exact(self, d, name):
         out = self.path(os.path.basename(d), name, "exact.png")
         if not os.path.exists(out):
@@ -71,7 +111,7 @@ class Protocols:
         return out
 
     def maskgrow(self, train, tests, seed, tag):
-        """train: [(image, flag, labels)], tests: [(image, truth)]."""
+        """train: [(image, flag, labels)], tests: [(image, truth, inst)]."""
         model = self.path(tag, seed, "model.mgm")
         cmd = [self.a.cli, "train", "--model", model, "--quiet", "--seed",
                str(seed), "--seconds", "0", "--iterations",
@@ -80,11 +120,12 @@ class Protocols:
             cmd += ["--image", image, flag, labels]
         run(cmd)
         out = []
-        for image, truth in tests:
+        for image, truth, inst in tests:
             pred = self.path(tag, seed, os.path.basename(image))
+            ids = pred[:-4] + "-instances.png"
             run([self.a.cli, "segment", "--model", model, "--image", image,
-                 "--out", pred, "--quiet"])
-            out.append(scores(self.a.cli, pred, truth))
+                 "--out", pred, "--instances", ids, "--quiet"])
+            out.append(scores(self.a.cli, pred, truth, ids, inst))
         return out
 
     def rf(self, train, tests, seed, tag):
@@ -92,12 +133,17 @@ class Protocols:
         for image, _, labels in train:
             cmd += ["--train", image + ":" + labels]
         preds = []
-        for image, truth in tests:
+        for image, truth, inst in tests:
             pred = self.path(tag, seed, "rf", os.path.basename(image))
             cmd += ["--predict", image + ":" + pred]
-            preds.append((pred, truth))
+            preds.append((pred, truth, inst))
         run(cmd)
-        return [scores(self.a.cli, p, t) for p, t in preds]
+        out = []
+        for p, t, inst in preds:
+            components(p, p[:-4] + "-instances.png")
+            out.append(scores(self.a.cli, p, t, p[:-4] + "-instances.png",
+                              inst))
+        return out
 
     def dataset(self, name):
         d = os.path.join(self.a.shared, "data", name)
@@ -109,30 +155,39 @@ class Protocols:
         common = max(set(modes.values()), key=list(modes.values()).count)
         names = [n for n in names if modes[n] == common][: self.a.images]
         truth = lambda n: os.path.join(d, "masks", n)
+        test_of = lambda n: (img(n), truth(n), self.instances_truth(d, n))
+        want = self.a.methods
         rows = {}
+
+        def add(key, method, *args):
+            if key.split()[1] in want:
+                rows.setdefault(key, []).extend(method(*args))
+
         for seed in self.a.seeds:
             for n in names:  # single image
                 h = self.hints(d, n, seed)
                 case = [(img(n), "--hints", h)]
-                test = [(img(n), truth(n))]
-                rows.setdefault("single maskgrow", []).extend(
-                    self.maskgrow(case, test, seed, name + n))
-                rows.setdefault("single rf", []).extend(
-                    self.rf(case, test, seed, name + n))
+                test = [test_of(n)]
+                add("single maskgrow", self.maskgrow, case, test, seed, name + n)
+                add("single naive", self.maskgrow,
+                    [(img(n), "--exact", self.naive(h))], test, seed,
+                    name + n + "naive")
+                add("single rf", self.rf, case, test, seed, name + n)
             half = max(2, len(names) // 2)
             if len(names) <= half:
                 continue  # `few` needs 2 training and 1 held-out image
             train_names, test_names = names[:half], names[half:]
-            tests = [(img(n), truth(n)) for n in test_names]
-            few = [(img(train_names[0]), "--exact", self.exact(d, train_names[0]))]
-            few += [(img(n), "--hints", self.hints(d, n, seed)) for n in train_names[1:]]
+            tests = [test_of(n) for n in test_names]
+            first = [(img(train_names[0]), "--exact", self.exact(d, train_names[0]))]
+            few = first + [(img(n), "--hints", self.hints(d, n, seed))
+                           for n in train_names[1:]]
+            naive = first + [(img(n), "--exact", self.naive(self.hints(d, n, seed)))
+                             for n in train_names[1:]]
             upper = [(img(n), "--exact", self.exact(d, n)) for n in train_names]
-            rows.setdefault("few maskgrow", []).extend(
-                self.maskgrow(few, tests, seed, name + "few"))
-            rows.setdefault("few upper", []).extend(
-                self.maskgrow(upper, tests, seed, name + "upper"))
-            rows.setdefault("few rf", []).extend(
-                self.rf(few, tests, seed, name + "few"))
+            add("few maskgrow", self.maskgrow, few, tests, seed, name + "few")
+            add("few naive", self.maskgrow, naive, tests, seed, name + "fewnaive")
+            add("few upper", self.maskgrow, upper, tests, seed, name + "upper")
+            add("few rf", self.rf, few, tests, seed, name + "few")
         return rows
 
 
@@ -144,20 +199,23 @@ def main():
     ap.add_argument("--images", type=int, default=4)
     ap.add_argument("--seeds", default="1")
     ap.add_argument("--iterations", type=int, default=250)
+    ap.add_argument("--methods", default="maskgrow,naive,upper,rf")
     ap.add_argument("--train-args", default="",
                     help="extra `maskgrow train` arguments, e.g. '--levels 3'")
     a = ap.parse_args()
     a.seeds = [int(s) for s in a.seeds.split(",")]
+    a.methods = a.methods.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         p = Protocols(a, tmp)
-        print("| set | protocol | method | macro Dice | object Dice | n |")
-        print("|---|---|---|---|---|---|")
+        print("| set | protocol | method | macro Dice | object Dice | object F1 | n |")
+        print("|---|---|---|---|---|---|---|")
         for name in a.sets.split(","):
             for key, vals in p.dataset(name).items():
                 v = np.array(vals)
                 proto, method = key.split()
-                print("| %s | %s | %s | %.3f | %.3f | %d |" % (
-                    name, proto, method, v[:, 0].mean(), v[:, 1].mean(), len(v)))
+                print("| %s | %s | %s | %.3f | %.3f | %.3f | %d |" % (
+                    name, proto, method, v[:, 0].mean(), v[:, 1].mean(),
+                    v[:, 2].mean(), len(v)))
                 sys.stdout.flush()
 
 

@@ -24,13 +24,10 @@ random_model (int in_channels, int out_channels, bool small)
   g_assert_nonnull (m);
   for (size_t i = 0; i < m->n_params; i++)
     m->params[i] = (float) g_test_rand_double_range (-1, 1);
-  for (int c = 0; c < MG_MAX_CHANNELS; c++)
-    {
-      m->mean[c] = (float) g_test_rand_double ();
-      m->inv_std[c] = (float) g_test_rand_double_range (1, 10);
-    }
+  m->seg_weight = (float) g_test_rand_double ();
   m->seed = 0x123456789abcULL;
   m->iterations = 77;
+  m->scale = 3;
   return m;
 }
 
@@ -40,10 +37,10 @@ assert_models_equal (const MgModel *a, const MgModel *b)
   g_assert_cmpint (memcmp (&a->config, &b->config, sizeof a->config), ==, 0);
   g_assert_cmpuint (a->n_params, ==, b->n_params);
   g_assert_cmpint (memcmp (a->params, b->params, a->n_params * 4), ==, 0);
-  g_assert_cmpint (memcmp (a->mean, b->mean, sizeof a->mean), ==, 0);
-  g_assert_cmpint (memcmp (a->inv_std, b->inv_std, sizeof a->inv_std), ==, 0);
+  g_assert_cmpfloat (a->seg_weight, ==, b->seg_weight);
   g_assert_cmpuint (a->seed, ==, b->seed);
   g_assert_cmpuint (a->iterations, ==, b->iterations);
+  g_assert_cmpint (a->scale, ==, b->scale);
 }
 
 static void

@@ -1,7 +1,7 @@
 /* test-unet.c — MG-UNet-S as a whole: the architecture matches the
  * reference FLOP count, and the backward pass of the full network (all
- * layers, loss included) agrees with finite differences along random
- * directions (KANN's kad_check_grad). */
+ * layers and the three heads, each with its loss) agrees with finite
+ * differences along random directions (KANN's kad_check_grad). */
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +11,8 @@
 #include "ops/ops.h"
 
 /* design.md / issue 6: forward FLOPs of MG-UNet-S at 1x256x256 are 5.21e9
- * (2 FLOPs per multiply-add; the head with 2 classes). */
+ * (2 FLOPs per multiply-add; the head with 2 classes).  The approx and
+ * sep heads add 16 x 2 multiply-adds per pixel each, 0.16 %. */
 static void
 test_reference_flops (void)
 {
@@ -23,28 +24,37 @@ test_reference_flops (void)
   g_assert_cmpfloat (fabs (flops - 5.21e9) / 5.21e9, <, 0.005);
 }
 
-/* Loss of the network on fixed inputs and targets, summed in double from
- * the probabilities: the float loss the op returns is quantised at ~1e-7,
- * which over 2ε = 2e-4 would be ~1e-3 of noise in the quotient. */
+/* Loss of the network on fixed inputs and targets — the sum over the
+ * heads of each head's mean cross-entropy, as in training — summed in
+ * double from the probabilities: the float loss the op returns is
+ * quantised at ~1e-7, which over 2ε = 2e-4 would be ~1e-3 of noise in the
+ * quotient.  target: [MG_HEADS][N, H, W]. */
 static double
 loss_at (MgUNetParams *p, MgUNetBuffers *b, const uint8_t *target)
 {
-  MgTensor prob = b->act.prob;
-  size_t plane = (size_t) prob.h * prob.w;
-  double sum = 0;
-  size_t count = 0;
+  double total = 0;
 
   mg_unet_forward (p, b);
-  for (int n = 0; n < prob.n; n++)
-    for (size_t i = 0; i < plane; i++)
-      {
-        uint8_t t = target[n * plane + i];
-        if (t == MG_IGNORE)
-          continue;
-        sum -= log (prob.data[((size_t) n * prob.c + t) * plane + i]);
-        count++;
-      }
-  return sum / (double) count;
+  for (int h = 0; h < MG_HEADS; h++)
+    {
+      MgTensor prob = b->act.prob[h];
+      size_t plane = (size_t) prob.h * prob.w;
+      const uint8_t *th = target + (size_t) h * prob.n * plane;
+      double sum = 0;
+      size_t count = 0;
+
+      for (int n = 0; n < prob.n; n++)
+        for (size_t i = 0; i < plane; i++)
+          {
+            uint8_t t = th[n * plane + i];
+            if (t == MG_IGNORE)
+              continue;
+            sum -= log (prob.data[((size_t) n * prob.c + t) * plane + i]);
+            count++;
+          }
+      total += sum / (double) count;
+    }
+  return total;
 }
 
 /* Slope of the loss along dir for the n floats at theta, by central
@@ -143,7 +153,7 @@ make_smooth (MgUNetParams *p, const MgUNetConfig *c, MgRng *rng)
       for (size_t k = 0; k < n; k++)
         {
           float v = fabsf (mg_rng_normal (rng)) * 1.25f / (float) fan_in;
-          p->layer[i].w[k] = i == MG_L_SEG ? mg_rng_normal (rng) : v;
+          p->layer[i].w[k] = i >= MG_L_SEG ? mg_rng_normal (rng) : v;
         }
       for (int k = 0; k < info.cout; k++)
         p->layer[i].b[k] = 0.1f + 0.1f * mg_rng_uniform (rng);
@@ -161,7 +171,7 @@ typedef struct
   MgRng         rng;
   size_t        np;
   float        *theta, *grad;
-  uint8_t       target[2 * 16 * 16];
+  uint8_t       target[MG_HEADS * 2 * 16 * 16];
 } Fixture;
 
 static void
@@ -182,13 +192,19 @@ fixture_init (Fixture *f)
   make_smooth (&f->p, &f->c, &f->rng);
   for (size_t i = 0; i < mg_tensor_count (f->b.act.x); i++)
     f->b.act.x.data[i] = 0.5f + mg_rng_uniform (&f->rng);
-  /* every class present, a fifth of the pixels unlabelled */
-  for (size_t i = 0; i < sizeof f->target; i++)
-    f->target[i] = i % 5 == 0 ? MG_IGNORE : (uint8_t) (i % 3);
+  /* every class present, a fifth (seg), a third (approx) or a seventh
+   * (sep) of the pixels unlabelled: different for each head */
+  for (size_t i = 0; i < 2 * 16 * 16; i++)
+    {
+      f->target[i] = i % 5 == 0 ? MG_IGNORE : (uint8_t) (i % 3);
+      f->target[512 + i] = i % 3 == 0 ? MG_IGNORE : (uint8_t) (i / 7 % 3);
+      f->target[1024 + i] = i % 7 == 0 ? MG_IGNORE : (uint8_t) (i / 5 % 2);
+    }
   mg_unet_forward (&f->p, &f->b);
   mg_unet_zero_grad (&f->b);
-  mg_xent_forward_backward (f->b.grad.logits, f->b.act.prob, f->target, NULL,
-                            1.0f);
+  for (int h = 0; h < MG_HEADS; h++)
+    mg_xent_forward_backward (f->b.grad.logits[h], f->b.act.prob[h],
+                              f->target + h * 512, NULL, 1.0f);
   mg_unet_backward (&f->g, &f->p, &f->b);
 }
 

@@ -1,0 +1,216 @@
+/* test-recursive.c — the recursive recipe end to end on a scene made
+ * here (methods.md §1(d)): small blobs painted inside discs grow level by
+ * level to the discs' outlines; two touching discs stay two objects; a
+ * background stroke is never crossed.  The masks are read through the
+ * on_level callback (what `maskgrow train --dump-levels` writes).
+ *
+ * Scene, 96x96: bright discs (0.8) on a dark background (0.2), noise 0.05.
+ *   A  radius 12 at (24, 24), a blob of radius 4 painted at its centre;
+ *   B, C  radius 11 at (31, 70) and (52, 70): they touch along a short
+ *      darker seam (0.5), each with a blob of radius 4;
+ *   D  radius 12 at (72, 24), cut by a background stroke through its
+ *      middle (x = 72, y 12..36): a mistake a person can make; the blob
+ *      at (66, 24) must not grow past the stroke within the disc... it may
+ *      only go round it, which the stroke's length forbids;
+ *   background strokes along y = 48 and x = 90. */
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maskgrow-core.h"
+#include "rng.h"
+
+#define W 96
+#define H 96
+
+typedef struct
+{
+  float   image[W * H];
+  uint8_t hints[W * H];
+  uint8_t last[W * H];   /* masks of the last level seen */
+  int     levels_seen;
+} Scene;
+
+static const struct { int x, y, r; } discs[4] = {
+  { 24, 24, 12 }, { 31, 70, 11 }, { 52, 70, 11 }, { 72, 24, 12 }
+};
+
+static double
+dist (int x, int y, int d)
+{
+  return hypot (x - discs[d].x, y - discs[d].y);
+}
+
+static void
+make_scene (Scene *s)
+{
+  MgRng rng;
+
+  mg_rng_seed (&rng, 11);
+  memset (s, 0, sizeof *s);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        size_t o = (size_t) y * W + x;
+        float v = 0.2f;
+
+        for (int d = 0; d < 4; d++)
+          if (dist (x, y, d) < discs[d].r)
+            v = 0.8f;
+        /* the seam where B and C meet */
+        if (fabs (dist (x, y, 1) - dist (x, y, 2)) < 1.0
+            && dist (x, y, 1) < 12)
+          v = 0.5f;
+        s->image[o] = v + 0.05f * mg_rng_normal (&rng);
+        for (int d = 0; d < 3; d++)
+          if (dist (x, y, d) < 4)
+            s->hints[o] = 2;
+        if (hypot (x - 66, y - 24) < 4)
+          s->hints[o] = 2;
+        if (y == 48 || x == 90 || (x == 72 && y >= 10 && y <= 38))
+          s->hints[o] = 1;
+      }
+}
+
+static void
+keep_last (int level, int image, const uint8_t *labels, int width,
+           int height, void *user_data)
+{
+  Scene *s = user_data;
+
+  g_assert_cmpint (image, ==, 0);
+  g_assert_cmpint (width, ==, W);
+  g_assert_cmpint (height, ==, H);
+  g_assert_cmpint (level, ==, s->levels_seen);
+  s->levels_seen++;
+  memcpy (s->last, labels, W * H);
+}
+
+static MgModel *
+train (Scene *s)
+{
+  MgTrainSample sample = { { s->image, 1, W, H }, s->hints, NULL };
+  MgTrainConfig config;
+  MgModel *model = NULL;
+  MgError err = { 0 };
+
+  mg_train_config_init (&config);
+  config.iterations = 300;
+  config.seconds = 0;
+  config.patch = 48;
+  config.threads = 2;
+  config.on_level = keep_last;
+  config.level_data = s;
+  g_assert_cmpint (config.levels, >, 0); /* recursive is the default */
+  g_assert_cmpint (mg_train (&sample, 1, &config, NULL, NULL, &model, &err),
+                   ==, MG_STATUS_OK);
+  g_assert_cmpint (s->levels_seen, >=, 2);
+  return model;
+}
+
+/* Pixels of the grown masks within a disc's neighbourhood that break
+ * "within 2 px of its outline": inside r - 2 but not object, or object
+ * but outside r + 2.  (x range limits the check to one side of a
+ * stroke.) */
+static int
+misplaced (const uint8_t *m, int d, int x_lo, int x_hi)
+{
+  int bad = 0;
+
+  for (int y = 0; y < H; y++)
+    for (int x = x_lo; x < x_hi; x++)
+      {
+        double r = dist (x, y, d);
+        bool object = m[y * W + x] == 2;
+
+        if (r > discs[d].r + 6)
+          continue;
+        if ((r < discs[d].r - 2 && ! object) || (r > discs[d].r + 2 && object))
+          bad++;
+      }
+  return bad;
+}
+
+/* Size of the 4-connected object mask (label 2) reached from (x, y);
+ * -1 when it reaches (tx, ty). */
+static int
+component_size (const uint8_t *m, int x, int y, int tx, int ty)
+{
+  bool *seen = g_new0 (bool, W * H);
+  int *stack = g_new (int, W * H), top = 0, size = 0;
+
+  stack[top++] = y * W + x;
+  seen[y * W + x] = true;
+  while (top > 0)
+    {
+      int p = stack[--top], px = p % W, py = p / W;
+      const int nb[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 } };
+
+      if (p == ty * W + tx)
+        size = -W * H;
+      size++;
+      for (int k = 0; k < 4; k++)
+        {
+          int u = px + nb[k][0], v = py + nb[k][1];
+          if (u >= 0 && u < W && v >= 0 && v < H && ! seen[v * W + u]
+              && m[v * W + u] == 2)
+            {
+              seen[v * W + u] = true;
+              stack[top++] = v * W + u;
+            }
+        }
+    }
+  g_free (seen);
+  g_free (stack);
+  return size > 0 ? size : -1;
+}
+
+static void
+test_recursive (void)
+{
+  Scene *s = g_new (Scene, 1);
+  MgModel *model;
+  MgImage im = { s->image, 1, W, H };
+  uint8_t *labels = g_new (uint8_t, W * H);
+  uint32_t *inst = g_new (uint32_t, W * H), count;
+  MgError err = { 0 };
+
+  make_scene (s);
+  model = train (s);
+
+  /* A: the blob of radius 4 became the disc of radius 12, within 2 px */
+  g_test_message ("A misplaced %d", misplaced (s->last, 0, 0, W));
+  g_assert_cmpint (misplaced (s->last, 0, 0, W), ==, 0);
+
+  /* B and C grew apart (the mask reached from B's centre never reaches
+   * C's) and each covers its disc */
+  g_assert_cmpint (misplaced (s->last, 1, 0, 41), ==, 0);
+  g_assert_cmpint (misplaced (s->last, 2, 43, W), ==, 0);
+  g_assert_cmpint (component_size (s->last, 31, 70, 41, 52), >, 0);
+  /* D: nothing of the blob's mask crossed the stroke at x = 72 */
+  for (int y = 10; y <= 38; y++)
+    for (int x = 73; x < W; x++)
+      g_assert_cmpint (s->last[y * W + x], !=, 2);
+
+  /* the trained model tells B and C apart as instances */
+  g_assert_cmpint (mg_segment_instances (model, &im, labels, inst, &count,
+                                         NULL, NULL, &err), ==, MG_STATUS_OK);
+  g_test_message ("%u instances", count);
+  g_assert_cmpuint (inst[70 * W + 31], !=, 0);
+  g_assert_cmpuint (inst[70 * W + 52], !=, 0);
+  g_assert_cmpuint (inst[70 * W + 31], !=, inst[70 * W + 52]);
+  g_assert_cmpuint (inst[24 * W + 24], !=, inst[70 * W + 31]);
+  mg_model_free (model);
+  g_free (labels);
+  g_free (inst);
+  g_free (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/recursive/grow-separate-block", test_recursive);
+  return g_test_run ();
+}
