@@ -109,7 +109,7 @@ mg_evolve (uint8_t *labels, int32_t *instance, const float *prob,
 
   memset (claim, 0, (size_t) n * sizeof (int32_t));
   for (int32_t p = 0; p < n; p++)
-    if (instance[p] != 0)
+    if (instance[p] > 1 || (instance[p] == 1 && params->background))
       front[n_front++] = p;
   for (int step = 0; step < params->growth && n_front > 0; step++)
     {

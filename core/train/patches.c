@@ -286,35 +286,6 @@ mg_train_set_free (MgTrainSet *set)
   memset (set, 0, sizeof *set);
 }
 
-/* Intensity jitter of a drawn patch, the same for every channel: contrast
- * times 0.7..1.4, offset ±0.15 and a linear ramp of up to ±0.15 across
- * the patch in each direction (inputs span about 0..1, infer/normalise.h).
- * Training images rarely show all the brightness, contrast and uneven
- * illumination (vignetting) that new images have; without it a network
- * trained on one image took the brighter corner of another for objects. */
-#define MG_JITTER_CONTRAST 0.35f /* log of the largest contrast factor */
-#define MG_JITTER_OFFSET   0.15f
-#define MG_JITTER_RAMP     0.15f
-
-static void
-jitter_intensity (float *x, int channels, int patch, MgRng *rng)
-{
-  float gain = expf (MG_JITTER_CONTRAST * (2 * mg_rng_uniform (rng) - 1));
-  float offset = MG_JITTER_OFFSET * (2 * mg_rng_uniform (rng) - 1);
-  float rx = MG_JITTER_RAMP * (2 * mg_rng_uniform (rng) - 1) / patch;
-  float ry = MG_JITTER_RAMP * (2 * mg_rng_uniform (rng) - 1) / patch;
-
-  for (int c = 0; c < channels; c++)
-    for (int i = 0; i < patch; i++)
-      {
-        float *row = x + ((size_t) c * patch + i) * patch;
-        float base = offset + ry * (i - patch / 2);
-
-        for (int j = 0; j < patch; j++)
-          row[j] = gain * row[j] + base + rx * (j - patch / 2);
-      }
-}
-
 void
 mg_patch_draw (const MgTrainSet *set,
                MgRng            *rng,
@@ -381,5 +352,4 @@ mg_patch_draw (const MgTrainSet *set,
           targets[MG_HEAD_SEP * area + dst] = inside ? im->sep[src] : MG_IGNORE;
         }
       }
-  jitter_intensity (x, set->channels, patch, rng);
 }

@@ -30,7 +30,7 @@ mg_train_config_init (MgTrainConfig *config)
   config->patch = 96;
   config->batch = 4;
   config->learning_rate = 1e-3f;
-  config->levels = 3;
+  config->levels = 0;
   config->growth = 8;
   config->confidence = 0.6f;
   config->scale = 0;
@@ -230,7 +230,7 @@ stage_end (int s, int levels)
 static MgStatus
 grow_level (TrainRun *r, const MgTrainConfig *c, bool *growing, MgError *err)
 {
-  MgEvolveParams ep = { c->growth, c->confidence };
+  MgEvolveParams ep = { c->growth, c->confidence, false };
   size_t before = r->rec.labelled, added;
   MgStatus st = mg_recursion_level (&r->rec, &r->set, r->model, r->samples, &ep,
                                     &added, err);

@@ -60,15 +60,21 @@ paint_disc (Case *c, int k, double cx, double cy, double r)
 }
 
 static size_t
-evolve (Case *c, int growth, const uint8_t *blocked)
+evolve_with (Case *c, int growth, const uint8_t *blocked, bool background)
 {
-  MgEvolveParams p = { growth, 0.5f };
+  MgEvolveParams p = { growth, 0.5f, background };
   int32_t *stack = g_new (int32_t, W * H);
 
   mg_evolve_instances (c->instance, c->labels, W, H, stack);
   g_free (stack);
   return mg_evolve (c->labels, c->instance, c->prob, c->classes, W, H,
                     blocked, &p, c->scratch);
+}
+
+static size_t
+evolve (Case *c, int growth, const uint8_t *blocked)
+{
+  return evolve_with (c, growth, blocked, true);
 }
 
 /* A point grows by `growth` 4-connected steps: a diamond of
@@ -115,6 +121,28 @@ test_disc_fills (void)
         g_assert_cmpint (c->labels[i], ==, want);
         if (before[i] != MG_IGNORE)
           g_assert_cmpint (c->labels[i], ==, before[i]);
+      }
+  case_free (c);
+}
+
+/* The same with objects only growing (what training does): the disc
+ * fills, the painted background pixel stays the only one. */
+static void
+test_disc_fills_objects_only (void)
+{
+  Case *c = case_new (2);
+
+  say_disc (c, 1, 20, 15, 10);
+  paint_disc (c, 1, 20, 15, 3);
+  c->labels[0] = 0;
+  evolve_with (c, 100, NULL, false);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        int i = y * W + x;
+        int want = hypot (x - 20, y - 15) <= 10 ? 1 : i == 0 ? 0 : MG_IGNORE;
+
+        g_assert_cmpint (c->labels[i], ==, want);
       }
   case_free (c);
 }
@@ -190,7 +218,7 @@ static void
 test_conflict_and_confidence (void)
 {
   Case *c = case_new (3);
-  MgEvolveParams p = { 1, 0.6f };
+  MgEvolveParams p = { 1, 0.6f, true };
   int32_t stack[W * H];
 
   say_disc (c, 1, 10, 15, 30); /* class 1 everywhere... */
@@ -228,6 +256,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/evolve/growth-cap", test_growth_cap);
   g_test_add_func ("/core/evolve/disc-fills", test_disc_fills);
+  g_test_add_func ("/core/evolve/disc-fills-objects-only",
+                   test_disc_fills_objects_only);
   g_test_add_func ("/core/evolve/touching-stay-apart",
                    test_touching_stay_apart);
   g_test_add_func ("/core/evolve/stroke-blocks", test_stroke_blocks);
