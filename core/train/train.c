@@ -156,8 +156,14 @@ set_class_weights (TrainRun *r)
   else
     memset (r->class_weight[MG_HEAD_SEG], 0,
             sizeof r->class_weight[MG_HEAD_SEG]);
-  inverse_frequency (r->class_weight[MG_HEAD_SEP], r->set.n_sep,
-                     MG_SEP_CLASSES);
+  /* without a single gap pixel there is nothing to learn: the head stays
+   * at its initial "no gap" (unet.c) */
+  if (r->set.n_sep[1] > 0)
+    inverse_frequency (r->class_weight[MG_HEAD_SEP], r->set.n_sep,
+                       MG_SEP_CLASSES);
+  else
+    memset (r->class_weight[MG_HEAD_SEP], 0,
+            sizeof r->class_weight[MG_HEAD_SEP]);
 }
 
 static MgStatus

@@ -89,10 +89,11 @@ train_scene (const Scene *s, int iterations, MgError *err)
  * Thresholds: the painted blobs alone score Dice ≈ 0.35 per class (half
  * the radius, 6 of 9 objects).  Plain supervised training on the painted
  * pixels, measured at 200 steps: background 0.97, discs 0.87, squares
- * 0.73.  What is lost is a 1–2 px halo: the labels leave a 10 px unpainted
- * band around each object and nothing tells the network where in it the
- * boundary lies (the recursive recipe of issue 3 is what closes it).  The
- * bars sit below the measurement and far above the blobs. */
+ * 0.73; with the three task heads (issue 3) 0.98, 0.91, 0.80.  What is
+ * lost is a 1–2 px halo: the labels leave a 10 px unpainted band around
+ * each object and nothing tells the network where in it the boundary
+ * lies.  The bars sit below the measurement and far above the blobs.
+ * (The recursive recipe has its own test, test-recursive.c.) */
 static void
 test_two_classes (void)
 {
@@ -119,39 +120,6 @@ test_two_classes (void)
                               - 1.0f), <, 1e-4);
   mg_model_free (model);
   g_free (prob);
-  g_free (s);
-}
-
-/* The recursive recipe runs its levels within the step budget and still
- * finds the objects (it is not tuned yet: the bar is the plain recipe's
- * lower one, not a claim that recursion helps). */
-static void
-test_recursive_runs (void)
-{
-  Scene *s = g_new (Scene, 1);
-  MgTrainSample sample = { { s->image, 1, W, H }, s->hints, NULL };
-  MgImage im = { s->image, 1, W, H };
-  MgTrainConfig config;
-  MgModel *model = NULL;
-  MgError err = { 0 };
-  uint8_t labels[W * H];
-
-  make_scene (s, 1, 5);
-  mg_train_config_init (&config);
-  config.iterations = 200;
-  config.seconds = 0;
-  config.patch = 48;
-  config.threads = 2;
-  config.levels = 2;
-  g_assert_cmpint (mg_train (&sample, 1, &config, NULL, NULL, &model, &err),
-                   ==, MG_STATUS_OK);
-  g_assert_cmpint (mg_model_iterations (model), ==, 200);
-  g_assert_cmpint (mg_segment (model, &im, labels, NULL, NULL, NULL, &err),
-                   ==, MG_STATUS_OK);
-  g_test_message ("recursive: Dice background %.3f disc %.3f",
-                  dice_of (labels, s->truth, 0), dice_of (labels, s->truth, 1));
-  g_assert_cmpfloat (dice_of (labels, s->truth, 1), >, 0.8);
-  mg_model_free (model);
   g_free (s);
 }
 
@@ -264,7 +232,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/train/two-classes", test_two_classes);
-  g_test_add_func ("/core/train/recursive-runs", test_recursive_runs);
   g_test_add_func ("/core/train/deterministic", test_deterministic);
   g_test_add_func ("/core/train/cancel-keeps-model", test_cancel_keeps_model);
   g_test_add_func ("/core/train/errors", test_errors);
