@@ -28,14 +28,6 @@ label_to_target (uint8_t v)
   return -1;
 }
 
-/* The label of pixel o: exact labels win over hints. */
-static inline uint8_t
-label_at (const MgTrainSample *s, size_t o)
-{
-  return s->exact != NULL && s->exact[o] != 0 ? s->exact[o]
-         : s->hints != NULL                  ? s->hints[o]
-                                             : 0;
-}
 
 /* Reports the first value that is not a label. */
 static MgStatus
@@ -46,7 +38,7 @@ check_labels (const MgTrainSample *s, int index, MgError *err)
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
-        uint8_t v = label_at (s, (size_t) y * w + x);
+        uint8_t v = mg_sample_label (s, (size_t) y * w + x);
 
         if (label_to_target (v) < 0)
           return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
@@ -105,7 +97,7 @@ build_targets (MgTrainImage *ti, const MgTrainSample *s, size_t *counts)
 
   for (size_t o = 0; o < n; o++)
     {
-      int t = label_to_target (label_at (s, o));
+      int t = label_to_target (mg_sample_label (s, o));
       uint8_t e = s->exact != NULL ? s->exact[o] : 0;
       uint8_t h = s->hints != NULL ? s->hints[o] : 0;
 

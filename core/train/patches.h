@@ -35,6 +35,15 @@ typedef struct
   size_t        n_sep[2];
 } MgTrainSet;
 
+/* The label of pixel o of a sample: exact labels win over hints. */
+static inline uint8_t
+mg_sample_label (const MgTrainSample *s, size_t o)
+{
+  return s->exact != NULL && s->exact[o] != 0 ? s->exact[o]
+         : s->hints != NULL                  ? s->hints[o]
+                                             : 0;
+}
+
 /* Checks sizes, channels and label values of the samples. */
 MgStatus mg_train_samples_check (const MgTrainSample *samples, int n_samples,
                                  MgError *err);

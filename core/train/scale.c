@@ -5,6 +5,7 @@
 #include "infer/resample.h"
 #include "target/components.h"
 #include "target/edt.h"
+#include "train/patches.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -43,9 +44,8 @@ image_radii (const MgTrainSample *s, float *radii, int room)
       /* one map: exact labels over hints; object classes only */
       for (size_t o = 0; o < n; o++)
         {
-          uint8_t v = s->exact != NULL && s->exact[o] != 0 ? s->exact[o]
-                      : s->hints != NULL                  ? s->hints[o]
-                                                          : 0;
+          uint8_t v = mg_sample_label (s, o);
+
           label[o] = v >= 2 && v != MG_LABEL_SEPARATION ? v : 0;
         }
       /* regions: 4-connected pixels of one class (two classes that touch
