@@ -120,8 +120,8 @@ typedef struct
 } MgProgress;
 
 /* Called now and then by long calls, always on the thread that made the
- * call (the core starts no threads of its own besides OpenBLAS's, which
- * never call back); return false to cancel.  Training then
+ * call (neither the core's own worker threads nor OpenBLAS's ever call
+ * back); return false to cancel.  Training then
  * stops and returns MG_STATUS_CANCELLED together with the model so far. */
 typedef bool (*MgProgressFn) (const MgProgress *progress, void *user_data);
 

@@ -1,14 +1,23 @@
 /* segment.c — mg_segment: tiled inference with overlap.
  *
- * Along each axis, an image no larger than MG_TILE is one window rounded up
- * to a multiple of 8 (mirrored past the edge).  A larger one is cut into
- * windows of MG_TILE pixels whose central parts (the "cores", MG_TILE −
- * 2·MG_MARGIN wide) tile the image; the margins give each core pixel
- * context from its neighbours, so seams stay invisible.  The network
- * buffers are planned once for the window size: memory does not grow with
- * the image.  A model that works at a coarser scale (model->scale > 1)
- * sees the image box-shrunk by that factor; its probabilities are
- * enlarged bilinearly before the argmax (infer/resample.h). */
+ * The image is seen as padded (mirrored) to a multiple of 8 along each
+ * axis, P.  If P fits in MG_WINDOW_MAX, the network sees it whole.  Else
+ * it is cut into n windows of equal size, at offsets that are multiples
+ * of 8 (so max-pooling groups the same pixels as it would untiled), the
+ * first starting at 0 and the last ending at P; each window keeps only its
+ * "core", the pixels at least MG_MARGIN from any of its edges that lie
+ * inside the image.  MG_MARGIN covers the network's receptive radius:
+ * following one output pixel back through MG-UNet-S (two 3x3 convs per
+ * level, pool and upconv halving and doubling positions) reaches input
+ * pixels 46 px away, 53 for the worst alignment within a group of 8; 56
+ * is the next multiple of 8 (window offsets step by whole groups).  So a
+ * core pixel sees exactly the inputs and the zero padding it would see
+ * untiled: tiled equals untiled up to float rounding (bit for bit in
+ * tests/core/test-tiling.c), with no seams.  The network buffers
+ * are planned once for the window: memory does not grow with the image.
+ * A model that works at a coarser scale (model->scale > 1) sees the image
+ * box-shrunk by that factor; its probabilities are enlarged bilinearly
+ * before the argmax (infer/resample.h). */
 #include "maskgrow-core.h"
 
 #include "clock.h"
@@ -24,41 +33,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MG_TILE   256
-#define MG_MARGIN 32
+#define MG_MARGIN 56
 
 typedef struct
 {
+  int size;    /* image pixels along this axis */
+  int padded;  /* size rounded up to a multiple of 8 */
   int window;  /* network input size along this axis (multiple of 8) */
-  int margin;  /* context pixels on each side of a core */
-  int step;    /* core size */
   int count;   /* windows along this axis */
 } AxisPlan;
 
-static AxisPlan
-plan_axis (int size)
+static int
+round8 (int n)
 {
-  AxisPlan p;
+  return (n + 7) / 8 * 8;
+}
 
-  if (size <= MG_TILE)
+static AxisPlan
+plan_axis (int size, int max_window)
+{
+  AxisPlan p = { size, round8 (size), round8 (size), 1 };
+
+  if (p.padded > max_window)
     {
-      p.window = (size + 7) / 8 * 8;
-      p.margin = 0;
-      p.step = size;
-      p.count = 1;
-    }
-  else
-    {
-      p.window = MG_TILE;
-      p.margin = MG_MARGIN;
-      p.step = MG_TILE - 2 * MG_MARGIN;
-      p.count = (size + p.step - 1) / p.step;
+      int inner = p.padded - 2 * MG_MARGIN, step = max_window - 2 * MG_MARGIN;
+
+      /* the fewest windows of at most max_window, then as small as they
+       * can be: less work in the overlaps */
+      p.count = (inner + step - 1) / step;
+      p.window = round8 ((inner + p.count - 1) / p.count) + 2 * MG_MARGIN;
     }
   return p;
 }
 
+/* Window k along an axis: its first pixel *start and its core
+ * [*core0, *core1) in image pixels. */
+static void
+window_span (const AxisPlan *p, int k, int *start, int *core0, int *core1)
+{
+  int s = k * (p->window - 2 * MG_MARGIN);
+
+  if (s > p->padded - p->window)
+    s = p->padded - p->window;
+  *start = s;
+  *core0 = k == 0 ? 0 : s + MG_MARGIN;
+  *core1 = k == p->count - 1 ? p->size : s + p->window - MG_MARGIN;
+}
+
 /* Copies the window at (x0, y0) of the normalised image `norm` (the
- * size of im) into x [1, C, wh, ww], mirrored past the edges. */
+ * size of im) into x [1, C, wh, ww], mirrored past the right and bottom
+ * edges (the padding to a multiple of 8). */
 static void
 fill_window (MgTensor x, const float *norm, const MgImage *im, int x0, int y0)
 {
@@ -103,24 +127,31 @@ store_core (const MgUNetActs *a, float seg_weight, const MgImage *im, int x0,
 }
 
 MgStatus
-mg_predict (const MgModel *model, const MgImage *image, float *prob,
-            float *gap, MgProgressFn progress, void *user_data, MgError *err)
+mg_predict_tiled (const MgModel *model, const MgImage *image, float *prob,
+                  float *gap, int max_window, MgProgressFn progress,
+                  void *user_data, MgError *err)
 {
   MgUNetBuffers buf;
   MgUNetParams params;
   AxisPlan px, py;
   MgStatus st;
   double start = mg_now_seconds ();
-  int done = 0;
+  int done = 0, total;
   size_t plane = (size_t) image->width * image->height;
-  float *norm = malloc (plane * image->channels * sizeof (float));
+  float *norm;
 
+  if (max_window < 2 * MG_MARGIN + 8 || max_window % 8 != 0)
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "window %d must be a multiple of 8 above %d",
+                         max_window, 2 * MG_MARGIN);
+  norm = malloc (plane * image->channels * sizeof (float));
   if (norm == NULL)
     return mg_error_set (err, MG_STATUS_NO_MEMORY,
                          "out of memory segmenting the image");
   mg_normalise (norm, image->data, image->channels, plane);
-  px = plan_axis (image->width);
-  py = plan_axis (image->height);
+  px = plan_axis (image->width, max_window);
+  py = plan_axis (image->height, max_window);
+  total = px.count * py.count;
   st = mg_unet_buffers_init (&buf, &model->config, 1, py.window, px.window,
                              false, err);
   if (st != MG_STATUS_OK)
@@ -130,14 +161,13 @@ mg_predict (const MgModel *model, const MgImage *image, float *prob,
     }
   /* the parameters are only read: bind the const block as the network's */
   mg_unet_params_bind (&params, &model->config, model->params);
-  for (int ty = 0; ty < py.count; ty++)
-    for (int tx = 0; tx < px.count; tx++)
+  for (int ty = 0; ty < py.count && st == MG_STATUS_OK; ty++)
+    for (int tx = 0; tx < px.count && st == MG_STATUS_OK; tx++)
       {
-        int cx0 = tx * px.step, cy0 = ty * py.step;
-        int cx1 = cx0 + px.step < image->width ? cx0 + px.step : image->width;
-        int cy1 = cy0 + py.step < image->height ? cy0 + py.step : image->height;
-        int x0 = cx0 - px.margin, y0 = cy0 - py.margin;
+        int x0, y0, cx0, cx1, cy0, cy1;
 
+        window_span (&px, tx, &x0, &cx0, &cx1);
+        window_span (&py, ty, &y0, &cy0, &cy1);
         fill_window (buf.act.x, norm, image, x0, y0);
         mg_unet_forward (&params, &buf);
         store_core (&buf.act, model->seg_weight, image, x0, y0, cx0, cx1,
@@ -145,21 +175,25 @@ mg_predict (const MgModel *model, const MgImage *image, float *prob,
         done++;
         if (progress != NULL)
           {
-            MgProgress p = { "segmenting", done, px.count * py.count,
-                             (double) done / (px.count * py.count),
+            MgProgress p = { "segmenting", done, total, (double) done / total,
                              mg_now_seconds () - start, 0 };
+
             if (! progress (&p, user_data))
-              {
-                mg_unet_buffers_free (&buf);
-                free (norm);
-                return mg_error_set (err, MG_STATUS_CANCELLED,
-                                     "segmentation cancelled");
-              }
+              st = mg_error_set (err, MG_STATUS_CANCELLED,
+                                 "segmentation cancelled");
           }
       }
   mg_unet_buffers_free (&buf);
   free (norm);
-  return MG_STATUS_OK;
+  return st;
+}
+
+MgStatus
+mg_predict (const MgModel *model, const MgImage *image, float *prob,
+            float *gap, MgProgressFn progress, void *user_data, MgError *err)
+{
+  return mg_predict_tiled (model, image, prob, gap, MG_WINDOW_MAX, progress,
+                           user_data, err);
 }
 
 /* Checks what mg_segment and mg_segment_instances are given. */

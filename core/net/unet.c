@@ -3,6 +3,7 @@
  * diagram).  The passes read top to bottom like the diagram; the backward
  * pass is its mirror image. */
 #include "net/unet.h"
+#include "parallel.h"
 
 #include "error.h"
 
@@ -304,11 +305,21 @@ mg_unet_buffers_free (MgUNetBuffers *b)
   mg_arena_free (&b->arena);
 }
 
+static void
+zero_part (void *ctx, int ith, int nth)
+{
+  MgUNetBuffers *b = ctx;
+  size_t i0, i1;
+
+  mg_parallel_range (b->grad_count, ith, nth, &i0, &i1);
+  memset (b->grad_first + i0, 0, (i1 - i0) * sizeof (float));
+}
+
 void
 mg_unet_zero_grad (MgUNetBuffers *b)
 {
   if (b->grad_first != NULL)
-    memset (b->grad_first, 0, b->grad_count * sizeof (float));
+    mg_parallel_run (zero_part, b);
 }
 
 /* ReLU in place on a conv output (the conv writes pre-activations into the

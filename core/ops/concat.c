@@ -10,40 +10,61 @@
  * out [N, Ca + Cb, H, W].
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "ops.h"
+#include "parallel.h"
+
+typedef struct
+{
+  MgTensor out, a, b;   /* backward: out = dout, a = da, b = db */
+  bool     backward;
+} ConcatJob;
+
+/* Split over the output's planes (n, c): plane c < Ca of image n is a's
+ * plane c, the others b's plane c − Ca. */
+static void
+concat_part (void *ctx, int ith, int nth)
+{
+  const ConcatJob *j = ctx;
+  const int    Ca = j->a.c, Cb = j->b.c, C = Ca + Cb;
+  const size_t HW = (size_t) j->out.h * j->out.w;
+  size_t p0, p1;
+
+  mg_parallel_range ((size_t) j->out.n * C, ith, nth, &p0, &p1);
+  for (size_t p = p0; p < p1; p++)
+    {
+      const size_t n = p / C;
+      const int    c = (int) (p % C);
+      float       *o = j->out.data + p * HW;
+      float       *side = c < Ca ? j->a.data : j->b.data;
+      const size_t plane = c < Ca ? n * Ca + c : n * Cb + (size_t) (c - Ca);
+      float       *s;
+
+      if (side == NULL)   /* backward, a side without gradient */
+        continue;
+      s = side + plane * HW;
+      if (! j->backward)
+        memcpy (o, s, HW * sizeof (float));
+      else
+        for (size_t i = 0; i < HW; i++)
+          s[i] += o[i];
+    }
+}
 
 void
 mg_concat_forward (MgTensor out, /* [N, Ca + Cb, H, W] */
                    MgTensor a,   /* [N, Ca, H, W] */
                    MgTensor b)   /* [N, Cb, H, W] */
 {
-  const size_t HW = (size_t) out.h * out.w;
-  const size_t sa = a.c * HW, sb = b.c * HW;
+  ConcatJob j = { out, a, b, false };
 
   assert (a.n == out.n && b.n == out.n && a.c + b.c == out.c);
   assert (a.h == out.h && a.w == out.w && b.h == out.h && b.w == out.w);
   assert (out.data != NULL && a.data != NULL && b.data != NULL);
-
-  for (int n = 0; n < out.n; n++)
-    {
-      float *o = out.data + n * (sa + sb);
-
-      memcpy (o,      a.data + n * sa, sa * sizeof (float));
-      memcpy (o + sa, b.data + n * sb, sb * sizeof (float));
-    }
-}
-
-/* g[i] += d[i] for i < count. */
-static void
-add_to (float       *g,
-        const float *d,
-        size_t       count)
-{
-  for (size_t i = 0; i < count; i++)
-    g[i] += d[i];
+  mg_parallel_run (concat_part, &j);
 }
 
 void
@@ -51,24 +72,14 @@ mg_concat_backward (MgTensor da,   /* [N, Ca, H, W] or data NULL */
                     MgTensor db,   /* [N, Cb, H, W] or data NULL */
                     MgTensor dout) /* [N, Ca + Cb, H, W] */
 {
-  const size_t HW = (size_t) dout.h * dout.w;
   /* The channel split is needed even when one side is skipped, so both
    * views must carry their shapes. */
-  const size_t sa = da.c * HW, sb = db.c * HW;
+  ConcatJob j = { dout, da, db, true };
 
   assert (da.c + db.c == dout.c && dout.data != NULL);
   assert (da.data == NULL
           || (da.n == dout.n && da.h == dout.h && da.w == dout.w));
   assert (db.data == NULL
           || (db.n == dout.n && db.h == dout.h && db.w == dout.w));
-
-  for (int n = 0; n < dout.n; n++)
-    {
-      const float *d = dout.data + n * (sa + sb);
-
-      if (da.data != NULL)
-        add_to (da.data + n * sa, d, sa);
-      if (db.data != NULL)
-        add_to (db.data + n * sb, d + sa, sb);
-    }
+  mg_parallel_run (concat_part, &j);
 }

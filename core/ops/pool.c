@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "ops.h"
+#include "parallel.h"
 
 /* Offset of the window maximum relative to r0 + 2x (0, 1, W or W + 1). */
 static inline size_t
@@ -44,18 +45,22 @@ window_argmax (const float *r0,
   return best_at;
 }
 
-void
-mg_maxpool2_forward (MgTensor out, /* [N, C, H/2, W/2] */
-                     MgTensor in)  /* [N, C, H, W] */
+typedef struct
 {
+  MgTensor out, in, din, dout;
+} PoolJob;
+
+/* Both passes split over the planes (n, c): each thread owns its planes. */
+static void
+forward_part (void *ctx, int ith, int nth)
+{
+  const PoolJob *j = ctx;
+  const MgTensor out = j->out, in = j->in;
   const int    OH = out.h, OW = out.w, W = in.w;
-  const size_t planes = (size_t) in.n * in.c;
+  size_t p0, p1;
 
-  assert (out.n == in.n && out.c == in.c);
-  assert (in.h == 2 * OH && in.w == 2 * OW);
-  assert (out.data != NULL && in.data != NULL);
-
-  for (size_t p = 0; p < planes; p++)
+  mg_parallel_range ((size_t) in.n * in.c, ith, nth, &p0, &p1);
+  for (size_t p = p0; p < p1; p++)
     for (int y = 0; y < OH; y++)
       {
         const float *r0 = in.data + (p * in.h + 2 * (size_t) y) * W;
@@ -77,21 +82,27 @@ mg_maxpool2_forward (MgTensor out, /* [N, C, H/2, W/2] */
 }
 
 void
-mg_maxpool2_backward (MgTensor din,  /* [N, C, H, W] or data NULL */
-                      MgTensor dout, /* [N, C, H/2, W/2] */
-                      MgTensor in)   /* [N, C, H, W] */
+mg_maxpool2_forward (MgTensor out, /* [N, C, H/2, W/2] */
+                     MgTensor in)  /* [N, C, H, W] */
 {
+  PoolJob j = { out, in, { 0 }, { 0 } };
+
+  assert (out.n == in.n && out.c == in.c);
+  assert (in.h == 2 * out.h && in.w == 2 * out.w);
+  assert (out.data != NULL && in.data != NULL);
+  mg_parallel_run (forward_part, &j);
+}
+
+static void
+backward_part (void *ctx, int ith, int nth)
+{
+  const PoolJob *j = ctx;
+  const MgTensor din = j->din, dout = j->dout, in = j->in;
   const int    OH = dout.h, OW = dout.w, W = in.w;
-  const size_t planes = (size_t) in.n * in.c;
+  size_t p0, p1;
 
-  if (din.data == NULL)
-    return;
-  assert (dout.n == in.n && dout.c == in.c);
-  assert (in.h == 2 * OH && in.w == 2 * OW);
-  assert (din.n == in.n && din.c == in.c && din.h == in.h && din.w == in.w);
-  assert (dout.data != NULL && in.data != NULL);
-
-  for (size_t p = 0; p < planes; p++)
+  mg_parallel_range ((size_t) in.n * in.c, ith, nth, &p0, &p1);
+  for (size_t p = p0; p < p1; p++)
     for (int y = 0; y < OH; y++)
       {
         const size_t row = (p * in.h + 2 * (size_t) y) * W;
@@ -103,4 +114,20 @@ mg_maxpool2_backward (MgTensor din,  /* [N, C, H, W] or data NULL */
         for (int x = 0; x < OW; x++)
           g[2 * (size_t) x + window_argmax (r0, r1, x, W)] += d[x];
       }
+}
+
+void
+mg_maxpool2_backward (MgTensor din,  /* [N, C, H, W] or data NULL */
+                      MgTensor dout, /* [N, C, H/2, W/2] */
+                      MgTensor in)   /* [N, C, H, W] */
+{
+  PoolJob j = { { 0 }, in, din, dout };
+
+  if (din.data == NULL)
+    return;
+  assert (dout.n == in.n && dout.c == in.c);
+  assert (in.h == 2 * dout.h && in.w == 2 * dout.w);
+  assert (din.n == in.n && din.c == in.c && din.h == in.h && din.w == in.w);
+  assert (dout.data != NULL && in.data != NULL);
+  mg_parallel_run (backward_part, &j);
 }
