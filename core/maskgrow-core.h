@@ -76,6 +76,24 @@ typedef struct
 typedef void (*MgLevelFn) (int level, int image, const uint8_t *labels,
                            int width, int height, void *user_data);
 
+/* A look at the model while it trains, for a live preview: its class
+ * labels and probabilities for the first training image, at the working
+ * scale (that image shrunk `scale` times, so width x height is small and
+ * cheap to predict).  The buffers belong to the core and are valid during
+ * the call only. */
+typedef struct
+{
+  const uint8_t *labels;   /* [width * height], 0 background, c class c */
+  const float   *prob;     /* [classes + 1][width * height] */
+  int            width, height;
+  int            classes;  /* object classes (prob has classes + 1 planes) */
+  int            scale;    /* the image was shrunk this many times */
+  int            iteration;
+  double         elapsed;  /* seconds since training began */
+} MgPreview;
+
+typedef void (*MgPreviewFn) (const MgPreview *preview, void *user_data);
+
 typedef struct
 {
   double   seconds;        /* wall-clock training budget; 0 = no limit */
@@ -101,12 +119,22 @@ typedef struct
   int      scale;
   MgLevelFn on_level;      /* NULL, or called as described above */
   void     *level_data;
+  /* Previews: the first after MG_FIRST_PREVIEW seconds of training (or
+   * preview_seconds if less), then every preview_seconds, but never
+   * sooner than 4 times the last preview's cost after it, so previews
+   * take at most a fifth of the budget.  Their time counts in `seconds`. */
+  double      preview_seconds;
+  MgPreviewFn on_preview;  /* NULL: no previews */
+  void       *preview_data;
 } MgTrainConfig;
+
+#define MG_FIRST_PREVIEW 1.0
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
  * no growing levels (when on: up to 8 px per level at confidence 0.6);
- * working scale chosen automatically (scale 0). */
+ * working scale chosen automatically (scale 0); previews every 2 s when
+ * asked for. */
 void mg_train_config_init (MgTrainConfig *config);
 
 typedef struct

@@ -88,12 +88,27 @@ stop_at_exit (void)
   mg_parallel_stop ();
 }
 
+/* A child of fork () has none of the workers: it starts its own. */
+static void
+forget_in_child (void)
+{
+  pthread_mutex_init (&pool.lock, NULL);
+  pthread_mutex_init (&pool.busy, NULL);
+  pthread_cond_init (&pool.wake, NULL);
+  pthread_cond_init (&pool.done, NULL);
+  pool.workers = 0;
+  pool.planned = 0;
+  pool.pending = 0;
+  pool.stopping = false;
+}
+
 /* Starts nth − 1 workers (called with busy held, no job running). */
 static void
 pool_start (int nth)
 {
   if (! pool.exit_hook)
-    pool.exit_hook = atexit (stop_at_exit) == 0;
+    pool.exit_hook = atexit (stop_at_exit) == 0
+                     && pthread_atfork (NULL, NULL, forget_in_child) == 0;
   pool.planned = nth;
   for (int i = 0; i < nth - 1 && i < MG_POOL_MAX; i++)
     {

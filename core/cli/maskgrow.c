@@ -13,7 +13,9 @@
  * Errors: one line "maskgrow: error: ..." on stderr, exit 1 (2 for usage). */
 #include "maskgrow-core.h"
 
+#include "bench.h"
 #include "evaluate.h"
+#include "openblas-spin.h"
 #include "image-io.h"
 
 #include <errno.h>
@@ -567,6 +569,7 @@ out:
 int
 main (int argc, char **argv)
 {
+  mg_restart_with_short_openblas_spin (argv);
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       fputs (usage, argc < 2 ? stderr : stdout);
@@ -578,5 +581,7 @@ main (int argc, char **argv)
     return cmd_segment (argc - 2, argv + 2);
   if (strcmp (argv[1], "evaluate") == 0)
     return cmd_evaluate (argc - 2, argv + 2);
+  if (strcmp (argv[1], "bench") == 0)
+    return mg_cli_bench (argc - 2, argv + 2);
   return error (2, "unknown command '%s'; see maskgrow --help", argv[1]);
 }

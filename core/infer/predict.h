@@ -13,10 +13,12 @@ MgStatus mg_predict (const MgModel *model, const MgImage *image, float *prob,
                      float *gap, MgProgressFn progress, void *user_data,
                      MgError *err);
 
-/* Windows of at most MG_WINDOW_MAX pixels a side (segment.c): 640 px
- * keeps the network's buffers near 0.5 GB for a grey image while the
- * overlaps add at most ~1.5x work on large images. */
-#define MG_WINDOW_MAX 640
+/* Windows of at most MG_WINDOW_MAX pixels a side (segment.c).  Measured
+ * (maskgrow bench, grey, 2 cores), 1024² / 4096² image: windows of 512
+ * 1.13 s / 19.3 s, peak 185 / 515 MB; 768: 0.96 s / 15.0 s, 314 / 705 MB;
+ * 1024: 1.53 s / 13.5 s, 968 / 1028 MB (one 1024² window is slower than
+ * four of 568²: its activations no longer stay in cache). */
+#define MG_WINDOW_MAX 768
 
 /* mg_predict with windows of at most max_window pixels a side (a multiple
  * of 8 above twice the margin, 128), for tests of the tiling. */

@@ -223,7 +223,7 @@ acts_plan (MgUNetActs *a, MgArena *arena, const MgUNetConfig *cfg, int n,
 /* Largest scratch of one image: im2col of a 3x3 conv (Cin * 9 * H * W) or
  * the GEMM result of an upconv (Cout * 4 * h * w at its input size). */
 static size_t
-col_count (const MgUNetConfig *cfg, int h, int w)
+col_count (const MgUNetConfig *cfg, int h, int w, bool training)
 {
   size_t best = 0;
 
@@ -236,7 +236,9 @@ col_count (const MgUNetConfig *cfg, int h, int w)
       mg_unet_layer_info (cfg, i, &info);
       l = layer_level (i);
       if (info.kind == MG_LAYER_CONV3X3)
-        need = (size_t) info.cin * 9 * (h >> l) * (w >> l);
+        need = training ? (size_t) info.cin * 9 * (h >> l) * (w >> l)
+                        : mg_conv3x3_forward_col_count (info.cin, h >> l,
+                                                        w >> l);
       else if (info.kind == MG_LAYER_UPCONV2)
         need = (size_t) info.cout * 4 * (h >> (l + 1)) * (w >> (l + 1));
       if (need > best)
@@ -250,7 +252,8 @@ buffers_plan (MgUNetBuffers *b, bool training)
 {
   acts_plan (&b->act, &b->arena, &b->config, b->batch, b->height, b->width);
   b->col = mg_arena_floats (&b->arena,
-                            col_count (&b->config, b->height, b->width));
+                            col_count (&b->config, b->height, b->width,
+                                       training));
   if (training)
     {
       size_t start = b->arena.used;

@@ -3,9 +3,12 @@
  * 3x3, stride 1, zero padding 1 (the output has the input's size):
  *   out[n, co, y, x] = b[co] + Σ_ci Σ_ky Σ_kx w[co, ci, ky, kx]
  *                                  · in[n, ci, y + ky − 1, x + kx − 1]
- * is computed per image as one GEMM on the im2col matrix
+ * is computed per image as GEMMs on the im2col matrix
  *   col[ci·9 + ky·3 + kx, y·W + x] = in[ci, y + ky − 1, x + kx − 1]  (or 0)
- *   out[Cout, HW] = W[Cout, Cin·9] · col[Cin·9, HW] + b.
+ *   out[Cout, HW] = W[Cout, Cin·9] · col[Cin·9, HW] + b,
+ * forward in strips of image rows whose col fits MG_COL_STRIP_FLOATS: the
+ * strip stays in cache between im2col and the GEMM (2x faster at 576²
+ * than one col of 380 MB) and inference needs no whole-image col.
  * Backward of out = W · col + b:
  *   dW += dout · colᵀ,  db += Σ_HW dout,  dcol = Wᵀ · dout,
  *   din += col2im (dcol).
@@ -30,13 +33,16 @@
 #include "ops.h"
 #include "parallel.h"
 
-/* Row r = c·9 + ky·3 + kx of col[C·9, H·W] = im2col (in[C, H, W]). */
+/* Row r = c·9 + ky·3 + kx of col[C·9, (y1 − y0)·W] = im2col of image rows
+ * [y0, y1) of in[C, H, W]. */
 static void
 im2col3x3_row (float       *row,
                const float *in,
                int          r,
                int          H,
-               int          W)
+               int          W,
+               int          y0,
+               int          y1)
 {
   const int    c = r / 9, ky = r % 9 / 3, kx = r % 3;
   const float *src = in + (size_t) c * H * W;
@@ -45,10 +51,10 @@ im2col3x3_row (float       *row,
   const int    x0 = kx == 0 ? 1 : 0;
   const int    x1 = kx == 2 ? W - 1 : W;
 
-  for (int y = 0; y < H; y++)
+  for (int y = y0; y < y1; y++)
     {
       const int sy  = y + ky - 1;
-      float    *dst = row + (size_t) y * W;
+      float    *dst = row + (size_t) (y - y0) * W;
 
       if (sy < 0 || sy >= H || x1 <= x0)
         {
@@ -71,6 +77,7 @@ typedef struct
   const float *in;    /* im2col: [C, H, W] */
   const float *dcol;  /* col2im: [C·9, H·W] */
   int          C, H, W;
+  int          y0, y1;  /* im2col: the image rows in col */
 } ColJob;
 
 /* im2col split over the rows of col (also for C = 1, the first layer). */
@@ -82,20 +89,39 @@ im2col3x3_part (void *ctx, int ith, int nth)
 
   mg_parallel_range ((size_t) j->C * 9, ith, nth, &r0, &r1);
   for (size_t r = r0; r < r1; r++)
-    im2col3x3_row (j->col + r * j->H * j->W, j->in, (int) r, j->H, j->W);
+    im2col3x3_row (j->col + r * (size_t) (j->y1 - j->y0) * j->W, j->in,
+                   (int) r, j->H, j->W, j->y0, j->y1);
 }
 
-/* col[C·9, H·W] = im2col (in[C, H, W]) for one image. */
+/* col[C·9, (y1 − y0)·W] = im2col of rows [y0, y1) of in[C, H, W]. */
 static void
 im2col3x3 (float       *col,
            const float *in,
            int          C,
            int          H,
-           int          W)
+           int          W,
+           int          y0,
+           int          y1)
 {
-  ColJob j = { col, NULL, in, NULL, C, H, W };
+  ColJob j = { col, NULL, in, NULL, C, H, W, y0, y1 };
 
   mg_parallel_run (im2col3x3_part, &j);
+}
+
+/* Image rows per forward strip: as many as fit MG_COL_STRIP_FLOATS, at
+ * least one. */
+static int
+strip_rows (int Cin, int H, int W)
+{
+  size_t rows = MG_COL_STRIP_FLOATS / ((size_t) Cin * 9 * W);
+
+  return rows < 1 ? 1 : rows > (size_t) H ? H : (int) rows;
+}
+
+size_t
+mg_conv3x3_forward_col_count (int Cin, int H, int W)
+{
+  return (size_t) Cin * 9 * W * strip_rows (Cin, H, W);
 }
 
 /* din row y of channel c += the (at most 9) entries of dcol that were
@@ -154,7 +180,7 @@ col2im3x3_add (float       *din,
                int          H,
                int          W)
 {
-  ColJob j = { NULL, din, NULL, dcol, C, H, W };
+  ColJob j = { NULL, din, NULL, dcol, C, H, W, 0, H };
 
   mg_parallel_run (col2im3x3_part, &j);
 }
@@ -245,7 +271,7 @@ mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
                     float       *col) /* [Cin·9, H·W] scratch */
 {
   const int N = in.n, Cin = in.c, H = in.h, W = in.w, Cout = out.c;
-  const int HW = H * W, K = Cin * 9;
+  const int HW = H * W, K = Cin * 9, rows = strip_rows (Cin, H, W);
 
   assert (out.n == N && out.h == H && out.w == W);
   assert (out.data != NULL && in.data != NULL && w != NULL && col != NULL);
@@ -254,15 +280,23 @@ mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
     {
       float *o = out.data + (size_t) n * Cout * HW;
 
-      im2col3x3 (col, in.data + (size_t) n * Cin * HW, Cin, H, W);
       if (b != NULL)
         bias_fill (o, b, Cout, HW);
-      /* out[Cout, HW] = W[Cout, Cin·9] · col[Cin·9, HW] (+ bias in out) */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   Cout, HW, K,
-                   1.0f,                      w,   K,
-                                              col, HW,
-                   b != NULL ? 1.0f : 0.0f,   o,   HW);
+      for (int y0 = 0; y0 < H; y0 += rows)
+        {
+          const int y1 = y0 + rows < H ? y0 + rows : H;
+          const int S = (y1 - y0) * W;
+
+          im2col3x3 (col, in.data + (size_t) n * Cin * HW, Cin, H, W, y0,
+                     y1);
+          /* out[Cout, strip] = W[Cout, Cin·9] · col[Cin·9, strip]
+           * (+ bias in out) */
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                       Cout, S, K,
+                       1.0f,                      w,   K,
+                                                  col, S,
+                       b != NULL ? 1.0f : 0.0f,   o + (size_t) y0 * W, HW);
+        }
     }
 }
 
@@ -294,7 +328,7 @@ mg_conv3x3_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
           assert (in.data != NULL);
           /* Recomputed rather than kept from forward: one col buffer
            * serves every layer. */
-          im2col3x3 (col, in.data + (size_t) n * Cin * HW, Cin, H, W);
+          im2col3x3 (col, in.data + (size_t) n * Cin * HW, Cin, H, W, 0, H);
           /* dW[Cout, Cin·9] += dout[Cout, HW] · col[Cin·9, HW]ᵀ */
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                        Cout, K, HW,

@@ -41,6 +41,11 @@ mg_tensor_count (MgTensor t)
  * out = W · im2col(in) + b, one cblas_sgemm per image. */
 void mg_conv3x3_forward  (MgTensor out, MgTensor in, const float *w,
                           const float *b, float *col);
+/* Floats of col the forward needs: Cin·9·W·(rows per strip), the strips
+ * holding at most MG_COL_STRIP_FLOATS (16 MB) or one row.  The backward
+ * needs Cin·9·H·W. */
+#define MG_COL_STRIP_FLOATS ((size_t) 4 << 20)
+size_t mg_conv3x3_forward_col_count (int Cin, int H, int W);
 /* dw += dout · colᵀ, db += Σ dout, din += col2im(Wᵀ · dout). */
 void mg_conv3x3_backward (MgTensor din, float *dw, float *db, MgTensor dout,
                           MgTensor in, const float *w, float *col);

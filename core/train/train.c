@@ -13,6 +13,8 @@
 #include "model.h"
 #include "net/unet.h"
 #include "optim/adam.h"
+#include "infer/instances.h"
+#include "infer/predict.h"
 #include "train/patches.h"
 #include "train/recursive.h"
 #include "train/scale.h"
@@ -36,6 +38,9 @@ mg_train_config_init (MgTrainConfig *config)
   config->scale = 0;
   config->on_level = NULL;
   config->level_data = NULL;
+  config->preview_seconds = 2.0;
+  config->on_preview = NULL;
+  config->preview_data = NULL;
 }
 
 static MgStatus
@@ -66,6 +71,9 @@ check_config (const MgTrainConfig *c, MgError *err)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "scale %d must be 0 (automatic) or 1..%d", c->scale,
                          MG_SCALE_MAX);
+  if (c->on_preview != NULL && ! (c->preview_seconds > 0))
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "previews need a positive interval");
   return MG_STATUS_OK;
 }
 
@@ -87,6 +95,8 @@ typedef struct
   const MgTrainSample *samples; /* what the set was built from */
   const MgTrainSample *original; /* as given, at full size */
   uint8_t      *shown;    /* full-size label map for on_level, or NULL */
+  float        *preview_prob;   /* [classes + 1][plane of sample 0] */
+  uint8_t      *preview_labels; /* [plane of sample 0] */
 } TrainRun;
 
 static void
@@ -98,6 +108,8 @@ train_run_free (TrainRun *r)
   free (r->block);
   free (r->target);
   free (r->drawn);
+  free (r->preview_prob);
+  free (r->preview_labels);
   free (r->scaled);
   free (r->shown);
 }
@@ -218,8 +230,38 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   mg_unet_params_init (&r->params, &uc, &r->rng);
   mg_adam_init (&r->adam, c->learning_rate, r->block + np, r->block + 2 * np,
                 np);
+  if (c->on_preview != NULL)
+    {
+      size_t plane = (size_t) samples[0].image.width
+                     * samples[0].image.height;
+
+      r->preview_prob = malloc (plane * r->set.classes * sizeof (float));
+      r->preview_labels = malloc (plane);
+      if (r->preview_prob == NULL || r->preview_labels == NULL)
+        return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
+    }
   if (c->levels > 0)
     return mg_recursion_init (&r->rec, &r->set, err);
+  return MG_STATUS_OK;
+}
+
+/* Predicts the first training image at the working scale with the model
+ * as it is and hands it to on_preview. */
+static MgStatus
+show_preview (TrainRun *r, const MgTrainConfig *c, int iteration,
+              double elapsed, MgError *err)
+{
+  const MgImage *im = &r->samples[0].image;
+  MgPreview p = { r->preview_labels, r->preview_prob, im->width, im->height,
+                  r->set.classes - 1, r->model->scale, iteration, elapsed };
+  MgStatus st = mg_predict (r->model, im, r->preview_prob, NULL, NULL, NULL,
+                            err);
+
+  if (st != MG_STATUS_OK)
+    return st;
+  mg_argmax (r->preview_labels, r->preview_prob, r->set.classes,
+             (size_t) im->width * im->height);
+  c->on_preview (&p, c->preview_data);
   return MG_STATUS_OK;
 }
 
@@ -325,6 +367,7 @@ mg_train (const MgTrainSample *samples,
   double start = mg_now_seconds ();
   float running = 0;
   bool growing = true;
+  double next_preview = 0;
 
   if (model == NULL)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT, "no model output");
@@ -345,6 +388,8 @@ mg_train (const MgTrainSample *samples,
       return st;
     }
   st = show_level (&r, &c, 0, err);
+  next_preview = c.preview_seconds < MG_FIRST_PREVIEW ? c.preview_seconds
+                                                      : MG_FIRST_PREVIEW;
   for (int it = 0, stage = 0;
        st == MG_STATUS_OK && (c.iterations == 0 || it < c.iterations); it++)
     {
@@ -370,6 +415,18 @@ mg_train (const MgTrainSample *samples,
         }
       if (c.seconds > 0 && elapsed >= c.seconds)
         break;
+      if (c.on_preview != NULL && elapsed >= next_preview)
+        {
+          double cost;
+
+          st = show_preview (&r, &c, it + 1, elapsed, err);
+          if (st != MG_STATUS_OK)
+            break;
+          cost = mg_now_seconds () - start - elapsed;
+          next_preview = elapsed + cost
+                         + (4 * cost > c.preview_seconds ? 4 * cost
+                                                         : c.preview_seconds);
+        }
       if (stage < c.levels && growing
           && ((c.iterations > 0 && it + 1 >= c.iterations * end)
               || (c.seconds > 0 && elapsed >= c.seconds * end)))

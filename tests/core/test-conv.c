@@ -5,6 +5,10 @@
  * /core/conv{3x3,1x1}/gradient    backward against central differences of
  *                                 L = Σ r · out, per element of din, dw, db
  * /core/conv{3x3,1x1}/accumulate  backward adds, twice = double, NULL skips
+ * /core/conv3x3/strips            a forward whose im2col is larger than
+ *                                 MG_COL_STRIP_FLOATS runs in strips of
+ *                                 rows (the last one short) and still
+ *                                 equals the direct loops
  */
 #include "test-ops.h"
 
@@ -221,6 +225,28 @@ test_naive (gconstpointer kernel)
     }
 }
 
+static void
+test_strips (void)
+{
+  /* Cin·9·W = 36000 floats a row: 116 rows a strip, so 150 rows are a full
+   * strip and a short one; the col buffer holds one strip only. */
+  const Shape s = { 1, 16, 3, 150, 250 };
+  Case   *c   = case_new (&s, 3);
+  double *out = g_new0 (double, c->n_out);
+  gsize   col = mg_conv3x3_forward_col_count (s.cin, s.h, s.w);
+
+  g_assert_cmpuint (col, <, (gsize) s.cin * 9 * s.h * s.w);
+  g_assert_cmpuint (col, <=, MG_COL_STRIP_FLOATS);
+  g_free (c->col);
+  c->col = g_new (float, col);
+  case_forward (c);
+  naive_forward (c, out);
+  /* sums of 144 products in [−1, 1]: float error ≲ 1e-5 relative */
+  test_assert_close ("out", c->out, out, c->n_out, 1e-4);
+  g_free (out);
+  case_free (c);
+}
+
 /* L = Σ r · out is linear in in, w and b: see TEST_GRAD_* in test-ops.h. */
 static void
 test_gradient (gconstpointer kernel)
@@ -272,6 +298,7 @@ main (int    argc,
                         test_gradient);
   g_test_add_data_func ("/core/conv3x3/accumulate", GINT_TO_POINTER (3),
                         test_accumulate);
+  g_test_add_func ("/core/conv3x3/strips", test_strips);
   g_test_add_data_func ("/core/conv1x1/naive", GINT_TO_POINTER (1),
                         test_naive);
   g_test_add_data_func ("/core/conv1x1/gradient", GINT_TO_POINTER (1),

@@ -1,0 +1,325 @@
+/* bench.c — `maskgrow bench [--threads T] [--json] [--quick]` (issue 6).
+ *
+ * Prints, for the reference network MG-UNet-S:
+ *   train_step_gray_s, train_step_rgb_s  median step, batch 4 x 256²
+ *   gflops, sgemm_gflops, gflops_ratio   the grey step's rate, OpenBLAS's
+ *                                         at 2048³, and the first over the
+ *                                         second (same run)
+ *   infer_1mp_s, infer_1mp_peak_mb       mg_segment of a 1024² grey image
+ *   infer_16mp_s, infer_16mp_peak_mb     ... of a 4096² grey image
+ *   first_preview_s                      train on a 1024² image with hints:
+ *                                         time to the first preview
+ *   end_to_end_1mp_s, end_to_end_dice    train (default budget) + segment
+ *                                         of that image, and the Dice of
+ *                                         its objects against the truth
+ * Inference runs at working scale 1 (the network on every pixel, the most
+ * work) with a randomly initialised model, each in a child process so
+ * that its peak resident memory (ru_maxrss) is its own.  --quick: one
+ * repeat and a 5 s training budget (for the test suite). */
+/* wait4 () reports the peak memory of one child */
+#define _DEFAULT_SOURCE
+#include "bench.h"
+
+#include "maskgrow-core.h"
+
+#include "clock.h"
+#include "model.h"
+#include "net/unet.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct
+{
+  double step_gray, step_rgb, gflops, sgemm;
+  double infer_1mp, peak_1mp, infer_16mp, peak_16mp;
+  double first_preview, end_to_end, dice;
+} Figures;
+
+/* A grey test scene: discs of radius 8..20 (brighter, textured) on a
+ * darker, noisy, unevenly lit background; truth 1 inside discs. */
+static void
+make_scene (float *image, uint8_t *truth, int w, int h, MgRng *rng)
+{
+  memset (truth, 0, (size_t) w * h);
+  for (int i = 0; i < w * h / 1600; i++)
+    {
+      int r = 8 + (int) mg_rng_below (rng, 13);
+      int cx = (int) mg_rng_below (rng, (uint32_t) w);
+      int cy = (int) mg_rng_below (rng, (uint32_t) h);
+
+      for (int y = cy - r; y <= cy + r; y++)
+        for (int x = cx - r; x <= cx + r; x++)
+          if (x >= 0 && y >= 0 && x < w && y < h
+              && (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r)
+            truth[(size_t) y * w + x] = 1;
+    }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        size_t i = (size_t) y * w + x;
+        float light = 0.15f + 0.1f * (float) x / w;
+
+        image[i] = light + (truth[i] ? 0.45f : 0.0f)
+                   + 0.08f * mg_rng_normal (rng);
+      }
+}
+
+/* Hints as a person paints them: a blob of radius 3 at the centre of
+ * every third disc (found as pixels whose 7x7 square is all disc), and
+ * four horizontal background strokes through disc-free stretches. */
+static void
+make_hints (uint8_t *hints, const uint8_t *truth, int w, int h)
+{
+  int n = 0;
+
+  memset (hints, 0, (size_t) w * h);
+  for (int y = 3; y < h - 3; y += 24)
+    for (int x = 3; x < w - 3; x += 24)
+      {
+        bool inside = true;
+
+        for (int dy = -3; dy <= 3 && inside; dy++)
+          for (int dx = -3; dx <= 3 && inside; dx++)
+            inside = truth[(size_t) (y + dy) * w + x + dx] != 0;
+        if (inside && n++ % 3 == 0)
+          for (int dy = -3; dy <= 3; dy++)
+            for (int dx = -3; dx <= 3; dx++)
+              hints[(size_t) (y + dy) * w + x + dx] = 2;
+      }
+  for (int s = 1; s <= 4; s++)
+    {
+      int y = s * h / 5;
+
+      for (int x = 0; x < w; x++)
+        if (! truth[(size_t) y * w + x] && ! truth[(size_t) (y + 1) * w + x])
+          hints[(size_t) y * w + x] = hints[(size_t) (y + 1) * w + x] = 1;
+    }
+}
+
+/* Runs mg_segment on a side x side scene in a child process; returns the
+ * seconds it took (< 0 on failure) and the child's peak memory in MB. */
+static double
+infer_in_child (int side, int threads, double *peak_mb)
+{
+  int fd[2];
+  pid_t pid;
+  double seconds = -1;
+  struct rusage ru;
+  int status;
+
+  if (pipe (fd) != 0)
+    return -1;
+  fflush (stdout);
+  pid = fork ();
+  if (pid == 0)
+    {
+      size_t plane = (size_t) side * side;
+      float *data = malloc (plane * sizeof (float));
+      uint8_t *labels = malloc (plane);
+      MgUNetConfig uc;
+      MgUNetParams params;
+      MgModel *model;
+      MgRng rng;
+      MgError err;
+      double t = -1;
+
+      mg_threads_set (threads);
+      mg_unet_config_default (&uc, 1, 2);
+      model = mg_model_new (&uc);
+      if (data != NULL && labels != NULL && model != NULL)
+        {
+          MgImage im = { data, 1, side, side };
+
+          mg_rng_seed (&rng, 7);
+          mg_unet_params_bind (&params, &uc, model->params);
+          mg_unet_params_init (&params, &uc, &rng);
+          make_scene (data, labels, side, side, &rng);
+          t = mg_now_seconds ();
+          if (mg_segment (model, &im, labels, NULL, NULL, NULL, &err)
+              == MG_STATUS_OK)
+            t = mg_now_seconds () - t;
+          else
+            t = -1;
+        }
+      if (write (fd[1], &t, sizeof t) != sizeof t)
+        _exit (1);
+      _exit (0);
+    }
+  close (fd[1]);
+  if (pid < 0 || read (fd[0], &seconds, sizeof seconds) != sizeof seconds)
+    seconds = -1;
+  close (fd[0]);
+  if (pid > 0 && wait4 (pid, &status, 0, &ru) == pid)
+    *peak_mb = ru.ru_maxrss / 1024.0;
+  return seconds;
+}
+
+typedef struct
+{
+  double start, first;
+} PreviewClock;
+
+static void
+on_preview (const MgPreview *p, void *data)
+{
+  PreviewClock *clock = data;
+
+  (void) p;
+  if (clock->first < 0)
+    clock->first = mg_now_seconds () - clock->start;
+}
+
+/* Trains with default settings on a 1024² scene with hints, segments it;
+ * fills first_preview, end_to_end and dice.  False on failure. */
+static bool
+end_to_end (int threads, bool quick, Figures *f)
+{
+  const int side = 1024;
+  size_t plane = (size_t) side * side;
+  float *data = malloc (plane * sizeof (float));
+  uint8_t *truth = malloc (plane), *hints = malloc (plane);
+  uint8_t *labels = malloc (plane);
+  MgTrainConfig config;
+  PreviewClock clock = { 0, -1 };
+  MgModel *model = NULL;
+  MgError err;
+  MgRng rng;
+  bool ok = false;
+
+  if (data != NULL && truth != NULL && hints != NULL && labels != NULL)
+    {
+      MgImage im = { data, 1, side, side };
+      MgTrainSample sample = { im, hints, NULL };
+      size_t both = 0, sum = 0;
+
+      mg_rng_seed (&rng, 11);
+      make_scene (data, truth, side, side, &rng);
+      make_hints (hints, truth, side, side);
+      mg_train_config_init (&config);
+      config.threads = threads;
+      if (quick)
+        config.seconds = 5;
+      config.on_preview = on_preview;
+      config.preview_data = &clock;
+      clock.start = mg_now_seconds ();
+      if (mg_train (&sample, 1, &config, NULL, NULL, &model, &err)
+            == MG_STATUS_OK
+          && mg_segment (model, &im, labels, NULL, NULL, NULL, &err)
+               == MG_STATUS_OK)
+        {
+          f->end_to_end = mg_now_seconds () - clock.start;
+          f->first_preview = clock.first;
+          for (size_t i = 0; i < plane; i++)
+            {
+              both += labels[i] == 1 && truth[i] == 1;
+              sum += (labels[i] == 1) + (truth[i] == 1);
+            }
+          f->dice = sum > 0 ? 2.0 * both / sum : 0;
+          ok = true;
+        }
+      else
+        fprintf (stderr, "maskgrow: error: bench: %s\n", err.message);
+    }
+  mg_model_free (model);
+  free (data);
+  free (truth);
+  free (hints);
+  free (labels);
+  return ok;
+}
+
+static void
+print_figures (const Figures *f, int threads, bool json)
+{
+  if (json)
+    {
+      printf ("{\"threads\": %d, \"train_step_gray_s\": %.4f, "
+              "\"train_step_rgb_s\": %.4f, \"gflops\": %.1f, "
+              "\"sgemm_gflops\": %.1f, \"gflops_ratio\": %.3f, "
+              "\"infer_1mp_s\": %.3f, \"infer_1mp_peak_mb\": %.0f, "
+              "\"infer_16mp_s\": %.3f, \"infer_16mp_peak_mb\": %.0f, "
+              "\"first_preview_s\": %.2f, \"end_to_end_1mp_s\": %.2f, "
+              "\"end_to_end_1mp_dice\": %.3f}\n",
+              threads, f->step_gray, f->step_rgb, f->gflops, f->sgemm,
+              f->gflops / f->sgemm, f->infer_1mp, f->peak_1mp, f->infer_16mp,
+              f->peak_16mp, f->first_preview, f->end_to_end, f->dice);
+      return;
+    }
+  printf ("MG-UNet-S on %d thread%s\n", threads, threads == 1 ? "" : "s");
+  printf ("  training step, 4 x 1 x 256²   %8.3f s  (%.1f GFLOP/s)\n",
+          f->step_gray, f->gflops);
+  printf ("  training step, 4 x 3 x 256²   %8.3f s\n", f->step_rgb);
+  printf ("  OpenBLAS sgemm 2048³          %8.1f GFLOP/s  (step: %.0f %%)\n",
+          f->sgemm, 100 * f->gflops / f->sgemm);
+  printf ("  segment 1024² grey            %8.3f s  peak %.0f MB\n",
+          f->infer_1mp, f->peak_1mp);
+  printf ("  segment 4096² grey            %8.3f s  peak %.0f MB\n",
+          f->infer_16mp, f->peak_16mp);
+  printf ("  first preview, 1024² image    %8.2f s\n", f->first_preview);
+  printf ("  train + segment, 1024² image  %8.2f s  (object Dice %.3f)\n",
+          f->end_to_end, f->dice);
+}
+
+int
+mg_cli_bench (int argc, char **argv)
+{
+  int threads = 0, repeats = 5;
+  bool json = false, quick = false;
+  Figures f;
+
+  for (int i = 0; i < argc; i++)
+    if (strcmp (argv[i], "--json") == 0)
+      json = true;
+    else if (strcmp (argv[i], "--quick") == 0)
+      quick = true;
+    else if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
+      {
+        char *end;
+        long t = strtol (argv[++i], &end, 10);
+
+        if (*end != '\0' || t < 0 || t > 1024)
+          {
+            fprintf (stderr, "maskgrow: error: --threads wants 0..1024\n");
+            return 2;
+          }
+        threads = (int) t;
+      }
+    else
+      {
+        fprintf (stderr, "maskgrow: error: bench: unknown option '%s'\n"
+                 "usage: maskgrow bench [--threads T] [--json] [--quick]\n",
+                 argv[i]);
+        return 2;
+      }
+  if (quick)
+    repeats = 1;
+  memset (&f, 0, sizeof f);
+  f.infer_1mp = infer_in_child (1024, threads, &f.peak_1mp);
+  f.infer_16mp = infer_in_child (4096, threads, &f.peak_16mp);
+  mg_threads_set (threads);
+  threads = mg_threads_get ();
+  if (f.infer_1mp < 0 || f.infer_16mp < 0
+      || ! mg_bench_train_step (1, 4, 256, repeats, &f.step_gray, &f.gflops))
+    {
+      fprintf (stderr, "maskgrow: error: bench: out of memory\n");
+      return 1;
+    }
+  {
+    double unused;
+
+    if (! mg_bench_train_step (3, 4, 256, repeats, &f.step_rgb, &unused))
+      return 1;
+  }
+  f.sgemm = mg_bench_sgemm (2048, quick ? 1 : 3);
+  if (! end_to_end (threads, quick, &f))
+    return 1;
+  print_figures (&f, threads, json);
+  return 0;
+}
