@@ -236,9 +236,8 @@ col_count (const MgUNetConfig *cfg, int h, int w, bool training)
       mg_unet_layer_info (cfg, i, &info);
       l = layer_level (i);
       if (info.kind == MG_LAYER_CONV3X3)
-        need = training ? (size_t) info.cin * 9 * (h >> l) * (w >> l)
-                        : mg_conv3x3_forward_col_count (info.cin, h >> l,
-                                                        w >> l);
+        need = mg_conv3x3_scratch_count (info.cin, info.cout, h >> l,
+                                         w >> l, training);
       else if (info.kind == MG_LAYER_UPCONV2)
         need = (size_t) info.cout * 4 * (h >> (l + 1)) * (w >> (l + 1));
       if (need > best)

@@ -9,6 +9,10 @@
  * forward in strips of image rows whose col fits MG_COL_STRIP_FLOATS: the
  * strip stays in cache between im2col and the GEMM (2x faster at 576²
  * than one col of 380 MB) and inference needs no whole-image col.
+ * When the output channels (forward) or input channels (input gradient)
+ * are a multiple of 8, as in every MG-UNet-S layer but the first's input
+ * gradient, the direct kernel of conv3x3-direct.c replaces im2col + GEMM
+ * (and col2im), and computes the weight gradient too.
  * Backward of out = W · col + b:
  *   dW += dout · colᵀ,  db += Σ_HW dout,  dcol = Wᵀ · dout,
  *   din += col2im (dcol).
@@ -25,6 +29,7 @@
  * [Cout, Cin]; b [Cout].  A NULL b in forward means no bias.
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -32,6 +37,7 @@
 
 #include "ops.h"
 #include "parallel.h"
+#include "conv3x3-direct.h"
 
 /* Row r = c·9 + ky·3 + kx of col[C·9, (y1 − y0)·W] = im2col of image rows
  * [y0, y1) of in[C, H, W]. */
@@ -118,10 +124,34 @@ strip_rows (int Cin, int H, int W)
   return rows < 1 ? 1 : rows > (size_t) H ? H : (int) rows;
 }
 
-size_t
-mg_conv3x3_forward_col_count (int Cin, int H, int W)
+/* Output channels in whole register blocks: the direct kernel. */
+static bool
+direct_ok (int channels)
 {
-  return (size_t) Cin * 9 * W * strip_rows (Cin, H, W);
+  return channels % MG_DIRECT_COB == 0;
+}
+
+size_t
+mg_conv3x3_scratch_count (int Cin, int Cout, int H, int W, bool backward)
+{
+  size_t need = direct_ok (Cout)
+                  ? mg_conv3x3_direct_scratch (Cin, Cout, H, W)
+                  : (size_t) Cin * 9 * W * strip_rows (Cin, H, W);
+
+  if (backward)
+    {
+      /* the whole-image col of the GEMM paths (weight gradient when the
+       * outputs, input gradient when the inputs are not in blocks of 8) */
+      size_t col = direct_ok (Cout) && direct_ok (Cin)
+                     ? need : (size_t) Cin * 9 * H * W;
+
+      if (col > need)
+        need = col;
+      if (direct_ok (Cin)
+          && mg_conv3x3_direct_scratch (Cout, Cin, H, W) > need)
+        need = mg_conv3x3_direct_scratch (Cout, Cin, H, W);
+    }
+  return need;
 }
 
 /* din row y of channel c += the (at most 9) entries of dcol that were
@@ -280,6 +310,12 @@ mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
     {
       float *o = out.data + (size_t) n * Cout * HW;
 
+      if (direct_ok (Cout))
+        {
+          mg_conv3x3_direct_forward (o, in.data + (size_t) n * Cin * HW, w, b,
+                                     Cin, Cout, H, W, col);
+          continue;
+        }
       if (b != NULL)
         bias_fill (o, b, Cout, HW);
       for (int y0 = 0; y0 < H; y0 += rows)
@@ -323,7 +359,14 @@ mg_conv3x3_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
 
       if (db != NULL)
         bias_grad_add (db, d, Cout, HW);
-      if (dw != NULL)
+      if (dw != NULL && direct_ok (Cout))
+        {
+          assert (in.data != NULL);
+          mg_conv3x3_direct_backward_weights (dw, d,
+                                              in.data + (size_t) n * Cin * HW,
+                                              Cin, Cout, H, W, col);
+        }
+      else if (dw != NULL)
         {
           assert (in.data != NULL);
           /* Recomputed rather than kept from forward: one col buffer
@@ -336,7 +379,10 @@ mg_conv3x3_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
                              col, HW,
                        1.0f, dw,  K);
         }
-      if (din.data != NULL)
+      if (din.data != NULL && direct_ok (Cin))
+        mg_conv3x3_direct_backward_data (din.data + (size_t) n * Cin * HW, d,
+                                         w, Cin, Cout, H, W, col);
+      else if (din.data != NULL)
         {
           assert (w != NULL);
           /* dcol[Cin·9, HW] = W[Cout, Cin·9]ᵀ · dout[Cout, HW] (into col) */

@@ -13,6 +13,7 @@
 #ifndef MG_OPS_H
 #define MG_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,11 +42,13 @@ mg_tensor_count (MgTensor t)
  * out = W · im2col(in) + b, one cblas_sgemm per image. */
 void mg_conv3x3_forward  (MgTensor out, MgTensor in, const float *w,
                           const float *b, float *col);
-/* Floats of col the forward needs: Cin·9·W·(rows per strip), the strips
- * holding at most MG_COL_STRIP_FLOATS (16 MB) or one row.  The backward
- * needs Cin·9·H·W. */
+/* Floats of `col` scratch the forward (and, if asked, the backward) of a
+ * 3x3 convolution from Cin to Cout channels on H x W needs: the im2col
+ * strips (at most MG_COL_STRIP_FLOATS, 16 MB, or one row) or the direct
+ * kernel's padded input; the backward's whole-image im2col. */
 #define MG_COL_STRIP_FLOATS ((size_t) 4 << 20)
-size_t mg_conv3x3_forward_col_count (int Cin, int H, int W);
+size_t mg_conv3x3_scratch_count (int Cin, int Cout, int H, int W,
+                                 bool backward);
 /* dw += dout · colᵀ, db += Σ dout, din += col2im(Wᵀ · dout). */
 void mg_conv3x3_backward (MgTensor din, float *dw, float *db, MgTensor dout,
                           MgTensor in, const float *w, float *col);

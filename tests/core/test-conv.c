@@ -5,25 +5,36 @@
  * /core/conv{3x3,1x1}/gradient    backward against central differences of
  *                                 L = Σ r · out, per element of din, dw, db
  * /core/conv{3x3,1x1}/accumulate  backward adds, twice = double, NULL skips
+ * /core/conv3x3/isa/{generic,avx2,avx512}  naive and gradient checks with
+ *                                 each instruction set's direct kernels
+ *                                 that this CPU has (skipped otherwise)
  * /core/conv3x3/strips            a forward whose im2col is larger than
  *                                 MG_COL_STRIP_FLOATS runs in strips of
  *                                 rows (the last one short) and still
  *                                 equals the direct loops
  */
 #include "test-ops.h"
+#include "ops/conv3x3-direct.h"
 
 typedef struct
 {
   int n, cin, cout, h, w;
 } Shape;
 
-/* Odd sizes, single pixels, more outputs than inputs and the reverse. */
+/* Odd sizes, single pixels, more outputs than inputs and the reverse.
+ * The last three have channels in blocks of 8, so the 3x3 convolution
+ * takes the direct kernel (conv3x3-direct.c): forward with 16 outputs,
+ * input gradient with 8 inputs, widths that leave partial vectors
+ * (37, 3) and a single row. */
 static const Shape shapes[] = {
   { 2, 3, 4, 5, 7 },
   { 1, 1, 1, 1, 1 },
   { 1, 2, 3, 1, 4 },
   { 3, 5, 2, 4, 3 },
   { 1, 4, 6, 6, 6 },
+  { 2, 8, 16, 5, 37 },
+  { 1, 16, 8, 1, 3 },
+  { 1, 3, 8, 9, 34 },
 };
 
 typedef struct
@@ -50,7 +61,8 @@ case_new (const Shape *s,
   c->b     = g_new (float, s->cout);
   c->out   = g_new (float, c->n_out);
   c->r     = g_new (float, c->n_out);
-  c->col   = g_new (float, (gsize) s->cin * 9 * s->h * s->w);
+  c->col   = g_new (float, mg_conv3x3_scratch_count (s->cin, s->cout, s->h,
+                                                     s->w, true));
   test_fill_uniform (c->in, c->n_in, -1.0, 1.0);
   test_fill_uniform (c->w, c->n_w, -1.0, 1.0);
   test_fill_uniform (c->b, s->cout, -1.0, 1.0);
@@ -233,7 +245,7 @@ test_strips (void)
   const Shape s = { 1, 16, 3, 150, 250 };
   Case   *c   = case_new (&s, 3);
   double *out = g_new0 (double, c->n_out);
-  gsize   col = mg_conv3x3_forward_col_count (s.cin, s.h, s.w);
+  gsize   col = mg_conv3x3_scratch_count (s.cin, s.cout, s.h, s.w, false);
 
   g_assert_cmpuint (col, <, (gsize) s.cin * 9 * s.h * s.w);
   g_assert_cmpuint (col, <=, MG_COL_STRIP_FLOATS);
@@ -286,6 +298,22 @@ test_accumulate (gconstpointer kernel)
   case_free (c);
 }
 
+/* The naive and gradient checks again with the direct kernels of one
+ * instruction set; the other tests use the best the CPU has. */
+static void
+test_isa (gconstpointer isa)
+{
+  if (! mg_conv3x3_direct_select (isa))
+    {
+      g_test_skip ("this CPU lacks it");
+      return;
+    }
+  test_naive (GINT_TO_POINTER (3));
+  test_gradient (GINT_TO_POINTER (3));
+  test_accumulate (GINT_TO_POINTER (3));
+  mg_conv3x3_direct_select (NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -298,6 +326,9 @@ main (int    argc,
                         test_gradient);
   g_test_add_data_func ("/core/conv3x3/accumulate", GINT_TO_POINTER (3),
                         test_accumulate);
+  g_test_add_data_func ("/core/conv3x3/isa/generic", "generic", test_isa);
+  g_test_add_data_func ("/core/conv3x3/isa/avx2", "avx2", test_isa);
+  g_test_add_data_func ("/core/conv3x3/isa/avx512", "avx512", test_isa);
   g_test_add_func ("/core/conv3x3/strips", test_strips);
   g_test_add_data_func ("/core/conv1x1/naive", GINT_TO_POINTER (1),
                         test_naive);

@@ -1,0 +1,300 @@
+/* conv3x3-direct.c — 3x3 convolution (stride 1, zero padding 1) computed
+ * directly, without an im2col matrix (conv.c decides when).
+ *
+ *   out[co, y, x] (+)= b[co] + Σ_ci Σ_ky Σ_kx w[co, ci, ky, kx]
+ *                                  · in[ci, y + ky − 1, x + kx − 1]
+ *
+ * im2col + GEMM writes and re-reads a matrix 9·Cin x H·W per image, which
+ * for MG-UNet-S's thin layers (16..128 channels) costs more memory traffic
+ * than the GEMM costs arithmetic.  Here the input is copied once into a
+ * zero-bordered buffer `pad` [Cin, H + 2, stride], the weights into
+ * wpack [Cout/8][Cin][9][8], and each block of 8 output channels x a few
+ * vectors of one output row is accumulated in registers
+ * (conv3x3-kernel.h), one kernel per instruction set (AVX-512, AVX2 + FMA,
+ * SSE2) chosen at run time.
+ *
+ * The weight gradient, dw[co, ci, ky, kx] += Σ_y Σ_x dout[co, y, x]
+ * · pad[ci, y + ky, x + kx], runs per (output channel block, input
+ * channel) with the nine sums in vector registers along the rows.
+ *
+ * The same routine as the forward computes the input gradient:
+ *   din[ci, y, x] += Σ_co Σ_ky Σ_kx w[co, ci, 2 − ky, 2 − kx]
+ *                                  · dout[co, y + ky − 1, x + kx − 1],
+ * a 3x3 convolution of dout with the weights transposed (ci ↔ co) and
+ * flipped (k ↔ 8 − k), accumulating.
+ *
+ * Threads: the pool (parallel.h) splits the padding copy over (channel,
+ * row) and the convolution over (block of 8 output channels, row); every
+ * output element is written by one thread with one fixed order of sums,
+ * so results do not depend on the thread count.  Float sums run in a
+ * different order than the im2col path (ci, ky, kx with FMA): results
+ * agree to rounding. */
+#include "conv3x3-direct.h"
+
+#include "parallel.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* Fused multiply-add for the vector expressions of the kernels (ISO C
+ * mode turns contraction off by default). */
+#if defined(__GNUC__) && ! defined(__clang__)
+#pragma GCC optimize ("fp-contract=fast")
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__) && ! defined(__clang__)
+#define MG_DIRECT_X86 1
+#define K_FN     row_avx512
+#define K_FNW    dw_avx512
+#define K_TARGET __attribute__ ((target ("avx512f,fma")))
+#define K_VL     16
+#define K_XB     2
+#define K_WCOB   2
+#define K_VEC    vec_avx512
+#include "conv3x3-kernel.h"
+#define K_FN     row_avx2
+#define K_FNW    dw_avx2
+#define K_TARGET __attribute__ ((target ("avx2,fma")))
+#define K_VL     8
+#define K_XB     1
+#define K_WCOB   1
+#define K_VEC    vec_avx2
+#include "conv3x3-kernel.h"
+#endif
+#define K_FN     row_generic
+#define K_FNW    dw_generic
+#define K_TARGET
+#define K_VL     4
+#define K_XB     1
+#define K_WCOB   1
+#define K_VEC    vec_generic
+#include "conv3x3-kernel.h"
+
+typedef void (*RowFn) (float *, size_t, int, const float *, size_t, int,
+                       const float *, int, const float *, bool);
+
+typedef void (*DwFn) (float *, size_t, const float *, size_t,
+                      const float *, int, int, int);
+
+typedef struct
+{
+  RowFn row;
+  DwFn  dw;
+  int   dw_cob;   /* output channels per weight-gradient call */
+} Kernels;
+
+/* 0 = the best the CPU has, else 1 generic, 2 AVX2, 3 AVX-512 (tests) */
+static int forced_isa;
+
+bool
+mg_conv3x3_direct_select (const char *isa)
+{
+  int want = isa == NULL                    ? 0
+             : strcmp (isa, "generic") == 0 ? 1
+             : strcmp (isa, "avx2") == 0    ? 2
+             : strcmp (isa, "avx512") == 0  ? 3 : -1;
+
+  if (want < 0)
+    return false;
+#ifdef MG_DIRECT_X86
+  if ((want == 2 && ! (__builtin_cpu_supports ("avx2")
+                       && __builtin_cpu_supports ("fma")))
+      || (want == 3 && ! __builtin_cpu_supports ("avx512f")))
+    return false;
+#else
+  if (want > 1)
+    return false;
+#endif
+  forced_isa = want;
+  return true;
+}
+
+static Kernels
+pick_kernels (void)
+{
+  Kernels k = { row_generic, dw_generic, 1 };
+
+  if (forced_isa == 1)
+    return k;
+#ifdef MG_DIRECT_X86
+  if (forced_isa == 2)
+    return (Kernels) { row_avx2, dw_avx2, 1 };
+  if (__builtin_cpu_supports ("avx512f"))
+    {
+      k.row = row_avx512;
+      k.dw = dw_avx512;
+      k.dw_cob = 2;
+    }
+  else if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    {
+      k.row = row_avx2;
+      k.dw = dw_avx2;
+    }
+#endif
+  return k;
+}
+
+/* Floats between rows of pad: a kernel block starting at column W − 1
+ * reads up to K_XB·K_VL + 2 ≤ 64 + 2 columns, rounded up to keep rows
+ * 64 bytes apart. */
+static int
+pad_stride (int W)
+{
+  return (W + 66 + 15) / 16 * 16;
+}
+
+size_t
+mg_conv3x3_direct_scratch (int Cin, int Cout, int H, int W)
+{
+  return (size_t) Cin * (H + 2) * pad_stride (W) + (size_t) Cin * Cout * 9;
+}
+
+typedef struct
+{
+  const float *in;     /* [C, H, W] */
+  float       *pad;    /* [C, H + 2, stride] */
+  float       *out;    /* [Cout, H, W] */
+  const float *wpack;  /* [Cout / 8][C][9][8] */
+  const float *b;      /* [Cout] or NULL */
+  int          C, Cout, H, W, stride;
+  bool         accumulate;
+  Kernels      k;
+  float       *dw;     /* weight gradient: [Cout, C, 3, 3] */
+} DirectJob;
+
+/* pad row r of channel c: zeros, then input row r − 1 at columns 1..W. */
+static void
+pad_part (void *ctx, int ith, int nth)
+{
+  const DirectJob *j = ctx;
+  size_t r0, r1;
+
+  mg_parallel_range ((size_t) j->C * (j->H + 2), ith, nth, &r0, &r1);
+  for (size_t r = r0; r < r1; r++)
+    {
+      size_t c = r / (size_t) (j->H + 2);
+      int y = (int) (r % (size_t) (j->H + 2)) - 1;
+      float *dst = j->pad + r * j->stride;
+
+      memset (dst, 0, (size_t) j->stride * sizeof (float));
+      if (y >= 0 && y < j->H)
+        memcpy (dst + 1, j->in + (c * j->H + y) * j->W,
+                (size_t) j->W * sizeof (float));
+    }
+}
+
+static void
+conv_part (void *ctx, int ith, int nth)
+{
+  const DirectJob *j = ctx;
+  size_t plane = (size_t) j->H * j->W;
+  size_t pad_plane = (size_t) (j->H + 2) * j->stride;
+  size_t i0, i1;
+
+  mg_parallel_range ((size_t) j->Cout / MG_DIRECT_COB * j->H, ith, nth, &i0,
+                     &i1);
+  for (size_t i = i0; i < i1; i++)
+    {
+      size_t cob = i / (size_t) j->H;
+      int y = (int) (i % (size_t) j->H);
+
+      j->k.row (j->out + cob * MG_DIRECT_COB * plane + (size_t) y * j->W, plane,
+              j->W, j->pad + (size_t) y * j->stride, pad_plane, j->stride,
+              j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
+              j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL,
+              j->accumulate);
+    }
+}
+
+/* Pads in, then convolves; wpack is already filled (behind pad). */
+static void
+run (DirectJob *j)
+{
+  j->stride = pad_stride (j->W);
+  j->k = pick_kernels ();
+  mg_parallel_run (pad_part, j);
+  mg_parallel_run (conv_part, j);
+}
+
+/* Weight gradient split over (block of output channels, input channel):
+ * each part owns its dw entries. */
+static void
+dw_part (void *ctx, int ith, int nth)
+{
+  const DirectJob *j = ctx;
+  const int cob = j->k.dw_cob;
+  size_t plane = (size_t) j->H * j->W;
+  size_t pad_plane = (size_t) (j->H + 2) * j->stride;
+  size_t i0, i1;
+
+  mg_parallel_range ((size_t) j->Cout / cob * j->C, ith, nth, &i0, &i1);
+  for (size_t i = i0; i < i1; i++)
+    {
+      size_t co = i / (size_t) j->C * cob, ci = i % (size_t) j->C;
+
+      j->k.dw (j->dw + (co * j->C + ci) * 9, (size_t) j->C * 9,
+               j->out + co * plane, plane, j->pad + ci * pad_plane,
+               j->stride, j->H, j->W);
+    }
+}
+
+void
+mg_conv3x3_direct_forward (float       *out,     /* [Cout, H, W] */
+                           const float *in,      /* [Cin, H, W] */
+                           const float *w,       /* [Cout, Cin, 3, 3] */
+                           const float *b,       /* [Cout] or NULL */
+                           int Cin, int Cout, int H, int W,
+                           float       *scratch) /* direct_scratch floats */
+{
+  float *pad = scratch;
+  float *wpack = scratch + (size_t) Cin * (H + 2) * pad_stride (W);
+  DirectJob j = { in, pad, out, wpack, b, Cin, Cout, H, W, 0, false,
+                  { NULL, NULL, 0 }, NULL };
+
+  for (int co = 0; co < Cout; co++)
+    for (int ci = 0; ci < Cin; ci++)
+      for (int k = 0; k < 9; k++)
+        wpack[(((size_t) (co / MG_DIRECT_COB) * Cin + ci) * 9 + k)
+              * MG_DIRECT_COB + co % MG_DIRECT_COB]
+          = w[((size_t) co * Cin + ci) * 9 + k];
+  run (&j);
+}
+
+void
+mg_conv3x3_direct_backward_data (float       *din,  /* [Cin, H, W], += */
+                                 const float *dout, /* [Cout, H, W] */
+                                 const float *w,    /* [Cout, Cin, 3, 3] */
+                                 int Cin, int Cout, int H, int W,
+                                 float       *scratch)
+{
+  /* a forward convolution from Cout to Cin channels */
+  float *pad = scratch;
+  float *wpack = scratch + (size_t) Cout * (H + 2) * pad_stride (W);
+  DirectJob j = { dout, pad, din, wpack, NULL, Cout, Cin, H, W, 0, true,
+                  { NULL, NULL, 0 }, NULL };
+
+  for (int ci = 0; ci < Cin; ci++)
+    for (int co = 0; co < Cout; co++)
+      for (int k = 0; k < 9; k++)
+        wpack[(((size_t) (ci / MG_DIRECT_COB) * Cout + co) * 9 + k)
+              * MG_DIRECT_COB + ci % MG_DIRECT_COB]
+          = w[((size_t) co * Cin + ci) * 9 + (8 - k)];
+  run (&j);
+}
+
+void
+mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
+                                    const float *dout, /* [Cout, H, W] */
+                                    const float *in,   /* [Cin, H, W] */
+                                    int Cin, int Cout, int H, int W,
+                                    float       *scratch)
+{
+  DirectJob j = { in, scratch, (float *) dout, NULL, NULL, Cin, Cout, H, W,
+                  pad_stride (W), false, pick_kernels (), dw };
+
+  if (Cout % j.k.dw_cob != 0)
+    j.k = (Kernels) { row_generic, dw_generic, 1 };
+  mg_parallel_run (pad_part, &j);
+  mg_parallel_run (dw_part, &j);
+}

@@ -1,0 +1,154 @@
+/* conv3x3-kernel.h — the inner loop of the direct 3x3 convolution
+ * (conv3x3-direct.c), written once and included there once per
+ * instruction set with these macros set:
+ *
+ *   K_FN      name of the row function to define
+ *   K_TARGET  GCC target attribute, e.g. __attribute__ ((target ("avx2")))
+ *   K_VL      floats per vector (16 AVX-512, 8 AVX2, 4 SSE2)
+ *   K_XB      vectors per block along x
+ *
+ * One call computes MG_DIRECT_COB output channels of one output row:
+ *   out[c][x] (+)= Σ_ci Σ_ky Σ_kx wpack[ci][ky·3 + kx][c]
+ *                                 · pad[ci][y + ky][x + kx]
+ * (pad is the input with a one-pixel zero border, so (y, x) of the
+ * output reads rows y..y+2 and columns x..x+2 of pad).  Input channels
+ * are the outer loop, so each channel's three rows stream through L1 in
+ * order; per channel, blocks of MG_DIRECT_COB x K_XB·K_VL sums sit in
+ * vector registers for the 9 taps: every input vector loaded is used
+ * MG_DIRECT_COB times, every weight broadcast K_XB times.  No im2col
+ * matrix is written. */
+
+typedef float K_VEC __attribute__ ((vector_size (K_VL * sizeof (float))));
+
+K_TARGET static void
+K_FN (float       *out,       /* row y of output channel co0; channels
+                                 are out_plane apart */
+      size_t       out_plane,
+      int          W,
+      const float *pad,       /* row y of pad (input row y − 1), channel 0 */
+      size_t       pad_plane, /* floats between pad channels */
+      int          pad_stride,/* floats between pad rows */
+      const float *wpack,     /* [Cin][9][MG_DIRECT_COB] */
+      int          Cin,
+      const float *bias,      /* [MG_DIRECT_COB] or NULL */
+      bool         accumulate)/* add to out instead of overwriting it */
+{
+  enum { COB = MG_DIRECT_COB, XB = K_XB, VL = K_VL, BLOCK = XB * VL };
+  /* the row's sums, chunk by chunk: 8 x 256 floats (8 KB) stay in L1 with
+   * the three input rows of one channel, which are read in order */
+  float sums[COB][MG_DIRECT_CHUNK + BLOCK] __attribute__ ((aligned (64)));
+
+  for (int xs = 0; xs < W; xs += MG_DIRECT_CHUNK)
+    {
+      const int len = W - xs < MG_DIRECT_CHUNK ? W - xs : MG_DIRECT_CHUNK;
+      const int blocks = (len + BLOCK - 1) / BLOCK;
+
+      for (int c = 0; c < COB; c++)
+        for (int x = 0; x < blocks * BLOCK; x++)
+          sums[c][x] = accumulate ? (x < len ? out[c * out_plane + xs + x]
+                                             : 0.0f)
+                       : bias != NULL ? bias[c] : 0.0f;
+      for (int ci = 0; ci < Cin; ci++)
+        {
+          const float *rows = pad + ci * pad_plane + xs;
+          const float *w = wpack + (size_t) ci * 9 * COB;
+
+          for (int b = 0; b < blocks; b++)
+            {
+              K_VEC acc[COB][XB];
+
+              for (int c = 0; c < COB; c++)
+                for (int v = 0; v < XB; v++)
+                  memcpy (&acc[c][v], &sums[c][b * BLOCK + v * VL],
+                          sizeof acc[c][v]);
+              for (int k = 0; k < 9; k++)
+                {
+                  const float *src = rows + (k / 3) * pad_stride + b * BLOCK
+                                     + k % 3;
+                  K_VEC in[XB];
+
+                  for (int v = 0; v < XB; v++)
+                    memcpy (&in[v], src + v * VL, sizeof in[v]);
+                  for (int c = 0; c < COB; c++)
+                    for (int v = 0; v < XB; v++)
+                      acc[c][v] += w[k * COB + c] * in[v];
+                }
+              for (int c = 0; c < COB; c++)
+                for (int v = 0; v < XB; v++)
+                  memcpy (&sums[c][b * BLOCK + v * VL], &acc[c][v],
+                          sizeof acc[c][v]);
+            }
+        }
+      for (int c = 0; c < COB; c++)
+        memcpy (out + c * out_plane + xs, sums[c], (size_t) len * sizeof (float));
+    }
+}
+
+/* Weight gradient of K_WCOB output channels against one input channel,
+ * one image:
+ *   dw[c][ky·3 + kx] += Σ_y Σ_x dout[c][y][x] · pad[y + ky][x + kx]
+ * Nine (K_WCOB x 9) vector sums run along each row; the columns past the
+ * last whole vector are summed one by one.  Lanes are added up in a fixed
+ * order at the end. */
+K_TARGET static void
+K_FNW (float       *dw,         /* [K_WCOB][cin_stride]: dw[c] + 0..8 */
+       size_t       dw_stride,  /* floats between the channels' blocks */
+       const float *dout,       /* [K_WCOB][H][W], planes dout_plane apart */
+       size_t       dout_plane,
+       const float *pad,        /* one channel of pad: [H + 2][pad_stride] */
+       int          pad_stride,
+       int          H,
+       int          W)
+{
+  enum { WCOB = K_WCOB, VL = K_VL };
+  const int whole = W / VL * VL;
+  K_VEC acc[WCOB][9];
+  float tail[WCOB][9];
+
+  memset (acc, 0, sizeof acc);
+  memset (tail, 0, sizeof tail);
+  for (int y = 0; y < H; y++)
+    {
+      const float *row = pad + (size_t) y * pad_stride;
+
+      for (int x = 0; x < whole; x += VL)
+        {
+          K_VEC g[WCOB];
+
+          for (int c = 0; c < WCOB; c++)
+            memcpy (&g[c], dout + c * dout_plane + (size_t) y * W + x,
+                    sizeof g[c]);
+          for (int k = 0; k < 9; k++)
+            {
+              K_VEC v;
+
+              memcpy (&v, row + (k / 3) * pad_stride + x + k % 3, sizeof v);
+              for (int c = 0; c < WCOB; c++)
+                acc[c][k] += g[c] * v;
+            }
+        }
+      for (int x = whole; x < W; x++)
+        for (int c = 0; c < WCOB; c++)
+          for (int k = 0; k < 9; k++)
+            tail[c][k] += dout[c * dout_plane + (size_t) y * W + x]
+                          * row[(k / 3) * pad_stride + x + k % 3];
+    }
+  for (int c = 0; c < WCOB; c++)
+    for (int k = 0; k < 9; k++)
+      {
+        float lanes[VL], sum = tail[c][k];
+
+        memcpy (lanes, &acc[c][k], sizeof lanes);
+        for (int l = 0; l < VL; l++)
+          sum += lanes[l];
+        dw[c * dw_stride + k] += sum;
+      }
+}
+
+#undef K_FN
+#undef K_FNW
+#undef K_WCOB
+#undef K_TARGET
+#undef K_VL
+#undef K_XB
+#undef K_VEC
