@@ -53,6 +53,16 @@
 #define K_WCOB   2
 #define K_VEC    vec_avx512
 #include "conv3x3-kernel.h"
+/* rows of at most 16 pixels (the deepest levels of small patches): one
+ * vector per block instead of two that would be mostly padding */
+#define K_FN     row_avx512_narrow
+#define K_FNW    dw_avx512_unused
+#define K_TARGET __attribute__ ((target ("avx512f,fma"), unused))
+#define K_VL     16
+#define K_XB     1
+#define K_WCOB   2
+#define K_VEC    vec_avx512_narrow
+#include "conv3x3-kernel.h"
 #define K_FN     row_avx2
 #define K_FNW    dw_avx2
 #define K_TARGET __attribute__ ((target ("avx2,fma")))
@@ -80,8 +90,9 @@ typedef void (*DwFn) (float *, size_t, const float *, size_t,
 typedef struct
 {
   RowFn row;
+  RowFn row_narrow; /* for rows of at most 16 pixels */
   DwFn  dw;
-  int   dw_cob;   /* output channels per weight-gradient call */
+  int   dw_cob;     /* output channels per weight-gradient call */
 } Kernels;
 
 /* 0 = the best the CPU has, else 1 generic, 2 AVX2, 3 AVX-512 (tests) */
@@ -113,24 +124,17 @@ mg_conv3x3_direct_select (const char *isa)
 static Kernels
 pick_kernels (void)
 {
-  Kernels k = { row_generic, dw_generic, 1 };
+  Kernels k = { row_generic, row_generic, dw_generic, 1 };
 
   if (forced_isa == 1)
     return k;
 #ifdef MG_DIRECT_X86
   if (forced_isa == 2)
-    return (Kernels) { row_avx2, dw_avx2, 1 };
+    return (Kernels) { row_avx2, row_avx2, dw_avx2, 1 };
   if (__builtin_cpu_supports ("avx512f"))
-    {
-      k.row = row_avx512;
-      k.dw = dw_avx512;
-      k.dw_cob = 2;
-    }
-  else if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    {
-      k.row = row_avx2;
-      k.dw = dw_avx2;
-    }
+    return (Kernels) { row_avx512, row_avx512_narrow, dw_avx512, 2 };
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return (Kernels) { row_avx2, row_avx2, dw_avx2, 1 };
 #endif
   return k;
 }
@@ -199,7 +203,7 @@ conv_part (void *ctx, int ith, int nth)
       size_t cob = i / (size_t) j->H;
       int y = (int) (i % (size_t) j->H);
 
-      j->k.row (j->out + cob * MG_DIRECT_COB * plane + (size_t) y * j->W, plane,
+      (j->W <= 16 ? j->k.row_narrow : j->k.row) (j->out + cob * MG_DIRECT_COB * plane + (size_t) y * j->W, plane,
               j->W, j->pad + (size_t) y * j->stride, pad_plane, j->stride,
               j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
               j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL,
@@ -250,7 +254,7 @@ mg_conv3x3_direct_forward (float       *out,     /* [Cout, H, W] */
   float *pad = scratch;
   float *wpack = scratch + (size_t) Cin * (H + 2) * pad_stride (W);
   DirectJob j = { in, pad, out, wpack, b, Cin, Cout, H, W, 0, false,
-                  { NULL, NULL, 0 }, NULL };
+                  { NULL, NULL, NULL, 0 }, NULL };
 
   for (int co = 0; co < Cout; co++)
     for (int ci = 0; ci < Cin; ci++)
@@ -272,7 +276,7 @@ mg_conv3x3_direct_backward_data (float       *din,  /* [Cin, H, W], += */
   float *pad = scratch;
   float *wpack = scratch + (size_t) Cout * (H + 2) * pad_stride (W);
   DirectJob j = { dout, pad, din, wpack, NULL, Cout, Cin, H, W, 0, true,
-                  { NULL, NULL, 0 }, NULL };
+                  { NULL, NULL, NULL, 0 }, NULL };
 
   for (int ci = 0; ci < Cin; ci++)
     for (int co = 0; co < Cout; co++)
@@ -294,7 +298,7 @@ mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
                   pad_stride (W), false, pick_kernels (), dw };
 
   if (Cout % j.k.dw_cob != 0)
-    j.k = (Kernels) { row_generic, dw_generic, 1 };
+    j.k = (Kernels) { row_generic, row_generic, dw_generic, 1 };
   mg_parallel_run (pad_part, &j);
   mg_parallel_run (dw_part, &j);
 }

@@ -87,9 +87,8 @@ K_FN (float       *out,       /* row y of output channel co0; channels
 /* Weight gradient of K_WCOB output channels against one input channel,
  * one image:
  *   dw[c][ky·3 + kx] += Σ_y Σ_x dout[c][y][x] · pad[y + ky][x + kx]
- * Nine (K_WCOB x 9) vector sums run along each row; the columns past the
- * last whole vector are summed one by one.  Lanes are added up in a fixed
- * order at the end. */
+ * K_WCOB x 9 vector sums run along each row (a partial last vector with
+ * dout zero-filled); lanes are added up in a fixed order at the end. */
 K_TARGET static void
 K_FNW (float       *dw,         /* [K_WCOB][cin_stride]: dw[c] + 0..8 */
        size_t       dw_stride,  /* floats between the channels' blocks */
@@ -101,23 +100,21 @@ K_FNW (float       *dw,         /* [K_WCOB][cin_stride]: dw[c] + 0..8 */
        int          W)
 {
   enum { WCOB = K_WCOB, VL = K_VL };
-  const int whole = W / VL * VL;
   K_VEC acc[WCOB][9];
-  float tail[WCOB][9];
 
   memset (acc, 0, sizeof acc);
-  memset (tail, 0, sizeof tail);
   for (int y = 0; y < H; y++)
     {
       const float *row = pad + (size_t) y * pad_stride;
+      const float *d = dout + (size_t) y * W;
+      int x = 0;
 
-      for (int x = 0; x < whole; x += VL)
+      for (; x + VL <= W; x += VL)
         {
           K_VEC g[WCOB];
 
           for (int c = 0; c < WCOB; c++)
-            memcpy (&g[c], dout + c * dout_plane + (size_t) y * W + x,
-                    sizeof g[c]);
+            memcpy (&g[c], d + c * dout_plane + x, sizeof g[c]);
           for (int k = 0; k < 9; k++)
             {
               K_VEC v;
@@ -127,16 +124,34 @@ K_FNW (float       *dw,         /* [K_WCOB][cin_stride]: dw[c] + 0..8 */
                 acc[c][k] += g[c] * v;
             }
         }
-      for (int x = whole; x < W; x++)
-        for (int c = 0; c < WCOB; c++)
+      if (x < W)
+        {
+          /* the last, partial vector: dout zero past the row's end, so
+           * those lanes add nothing (pad holds zeros there) */
+          K_VEC g[WCOB];
+
+          for (int c = 0; c < WCOB; c++)
+            {
+              float part[VL] = { 0 };
+
+              memcpy (part, d + c * dout_plane + x,
+                      (size_t) (W - x) * sizeof (float));
+              memcpy (&g[c], part, sizeof g[c]);
+            }
           for (int k = 0; k < 9; k++)
-            tail[c][k] += dout[c * dout_plane + (size_t) y * W + x]
-                          * row[(k / 3) * pad_stride + x + k % 3];
+            {
+              K_VEC v;
+
+              memcpy (&v, row + (k / 3) * pad_stride + x + k % 3, sizeof v);
+              for (int c = 0; c < WCOB; c++)
+                acc[c][k] += g[c] * v;
+            }
+        }
     }
   for (int c = 0; c < WCOB; c++)
     for (int k = 0; k < 9; k++)
       {
-        float lanes[VL], sum = tail[c][k];
+        float lanes[VL], sum = 0.0f;
 
         memcpy (lanes, &acc[c][k], sizeof lanes);
         for (int l = 0; l < VL; l++)
