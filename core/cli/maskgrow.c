@@ -1,4 +1,4 @@
-/* maskgrow.c — the command-line tool: train / segment / evaluate.
+/* maskgrow.c — the command-line tool: train / segment / evaluate / bench.
  *
  *   maskgrow train --image IMG --hints HINTS [--exact EXACT]
  *                  [--image IMG --hints HINTS ...] --model OUT.mgm
@@ -9,6 +9,7 @@
  *                  [--probabilities PROB.png] [--instances IDS.png]
  *                  [--threads T] [--quiet]
  *   maskgrow evaluate --pred P.png --truth T.png [--instances]
+ *   maskgrow bench [--threads T] [--json] [--quick]
  *
  * Errors: one line "maskgrow: error: ..." on stderr, exit 1 (2 for usage). */
 #include "maskgrow-core.h"
@@ -45,6 +46,8 @@ static const char usage[] =
   "                      [--threads T] [--quiet]\n"
   "         (IDS.png: 16-bit object instances, 0 background)\n"
   "       maskgrow evaluate --pred P.png --truth T.png [--instances]\n"
+  "       maskgrow bench [--threads T] [--json] [--quick]\n"
+  "         (speed and memory of the engine on generated images)\n"
   "Hints and exact labels: 8-bit grey PNG, 0 unknown, 1 background,\n"
   "c+1 object class c, 255 separation stroke.  Output labels: 0 background,\n"
   "c class c.\n";
