@@ -3,19 +3,30 @@
  * One job at a time: the caller publishes (fn, ctx) under the mutex with a
  * new generation number and wakes the workers; worker i runs part i + 1,
  * the caller part 0, and the caller waits until every worker has reported
- * back.  Workers sleep on a condition variable between jobs rather than
- * spin: they would otherwise take the cores from OpenBLAS's threads
- * during the GEMMs that run between our loops.  A job costs two wake-ups,
- * a few microseconds, against loops of 0.1 ms and more. */
+ * back.  Between jobs, workers (and the caller, waiting for them) poll for
+ * about MG_SPIN pauses (tens of microseconds), then sleep on a condition
+ * variable: a training step runs some 500 jobs in quick succession, and a
+ * sleeping thread takes 10-20 µs to wake; polling longer would take the
+ * cores from OpenBLAS's threads during the GEMMs between our loops. */
 #include "parallel.h"
 
 #include "maskgrow-core.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #define MG_POOL_MAX 64
+#define MG_SPIN     2000
+
+static inline void
+spin_pause (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
 
 static struct
 {
@@ -26,8 +37,8 @@ static struct
   pthread_t       thread[MG_POOL_MAX];
   int             workers;   /* started threads (nth − 1) */
   int             planned;   /* the nth they were started for */
-  unsigned long   generation;
-  int             pending;   /* workers still running the current job */
+  atomic_ulong    generation;
+  atomic_int      pending;   /* workers still running the current job */
   bool            stopping;
   bool            exit_hook;
   MgParallelFn    fn;
@@ -42,27 +53,38 @@ worker_main (void *arg)
   int ith = (int) (size_t) arg;
   unsigned long seen = 0;
 
-  pthread_mutex_lock (&pool.lock);
   for (;;)
     {
-      while (! pool.stopping && pool.generation == seen)
+      MgParallelFn fn;
+      void *ctx;
+      int nth;
+
+      for (int i = 0; i < MG_SPIN && atomic_load (&pool.generation) == seen;
+           i++)
+        spin_pause ();
+      pthread_mutex_lock (&pool.lock);
+      while (! pool.stopping && atomic_load (&pool.generation) == seen)
         pthread_cond_wait (&pool.wake, &pool.lock);
       if (pool.stopping)
-        break;
-      seen = pool.generation;
-      {
-        MgParallelFn fn = pool.fn;
-        void *ctx = pool.ctx;
-        int nth = pool.workers + 1;
-
-        pthread_mutex_unlock (&pool.lock);
-        fn (ctx, ith, nth);
-        pthread_mutex_lock (&pool.lock);
-      }
-      if (--pool.pending == 0)
-        pthread_cond_signal (&pool.done);
+        {
+          pthread_mutex_unlock (&pool.lock);
+          break;
+        }
+      seen = atomic_load (&pool.generation);
+      fn = pool.fn;
+      ctx = pool.ctx;
+      nth = pool.workers + 1;
+      pthread_mutex_unlock (&pool.lock);
+      fn (ctx, ith, nth);
+      if (atomic_fetch_sub (&pool.pending, 1) == 1)
+        {
+          /* under the lock, so the caller cannot miss it between its
+           * check and its wait */
+          pthread_mutex_lock (&pool.lock);
+          pthread_cond_signal (&pool.done);
+          pthread_mutex_unlock (&pool.lock);
+        }
     }
-  pthread_mutex_unlock (&pool.lock);
   return NULL;
 }
 
@@ -98,7 +120,7 @@ forget_in_child (void)
   pthread_cond_init (&pool.done, NULL);
   pool.workers = 0;
   pool.planned = 0;
-  pool.pending = 0;
+  atomic_store (&pool.pending, 0);
   pool.stopping = false;
 }
 
@@ -145,15 +167,17 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
   pthread_mutex_lock (&pool.lock);
   pool.fn = fn;
   pool.ctx = ctx;
-  pool.pending = pool.workers;
-  pool.generation++;
+  atomic_store (&pool.pending, pool.workers);
+  atomic_fetch_add (&pool.generation, 1);
   pthread_cond_broadcast (&pool.wake);
   pthread_mutex_unlock (&pool.lock);
 
   fn (ctx, 0, pool.workers + 1);
 
+  for (int i = 0; i < MG_SPIN && atomic_load (&pool.pending) > 0; i++)
+    spin_pause ();
   pthread_mutex_lock (&pool.lock);
-  while (pool.pending > 0)
+  while (atomic_load (&pool.pending) > 0)
     pthread_cond_wait (&pool.done, &pool.lock);
   pthread_mutex_unlock (&pool.lock);
   pthread_mutex_unlock (&pool.busy);

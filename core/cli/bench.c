@@ -2,6 +2,8 @@
  *
  * Prints, for the reference network MG-UNet-S:
  *   train_step_gray_s, train_step_rgb_s  median step, batch 4 x 256²
+ *   train_step_96_s                      ... grey 4 x 96², what mg_train
+ *                                         runs by default
  *   gflops, sgemm_gflops, gflops_ratio   the grey step's rate, OpenBLAS's
  *                                         at 2048³, and the first over the
  *                                         second (same run)
@@ -38,7 +40,7 @@
 
 typedef struct
 {
-  double step_gray, step_rgb, gflops, sgemm;
+  double step_gray, step_rgb, step_96, gflops, sgemm;
   double infer_1mp, peak_1mp, infer_16mp, peak_16mp;
   double first_preview, end_to_end, dice;
 } Figures;
@@ -245,13 +247,15 @@ print_figures (const Figures *f, int threads, bool json)
   if (json)
     {
       printf ("{\"threads\": %d, \"train_step_gray_s\": %.4f, "
-              "\"train_step_rgb_s\": %.4f, \"gflops\": %.1f, "
+              "\"train_step_rgb_s\": %.4f, \"train_step_96_s\": %.4f, "
+              "\"gflops\": %.1f, "
               "\"sgemm_gflops\": %.1f, \"gflops_ratio\": %.3f, "
               "\"infer_1mp_s\": %.3f, \"infer_1mp_peak_mb\": %.0f, "
               "\"infer_16mp_s\": %.3f, \"infer_16mp_peak_mb\": %.0f, "
               "\"first_preview_s\": %.2f, \"end_to_end_1mp_s\": %.2f, "
               "\"end_to_end_1mp_dice\": %.3f}\n",
-              threads, f->step_gray, f->step_rgb, f->gflops, f->sgemm,
+              threads, f->step_gray, f->step_rgb, f->step_96, f->gflops,
+              f->sgemm,
               f->gflops / f->sgemm, f->infer_1mp, f->peak_1mp, f->infer_16mp,
               f->peak_16mp, f->first_preview, f->end_to_end, f->dice);
       return;
@@ -260,6 +264,8 @@ print_figures (const Figures *f, int threads, bool json)
   printf ("  training step, 4 x 1 x 256²   %8.3f s  (%.1f GFLOP/s)\n",
           f->step_gray, f->gflops);
   printf ("  training step, 4 x 3 x 256²   %8.3f s\n", f->step_rgb);
+  printf ("  training step, 4 x 1 x 96²    %8.3f s  (the default patches)\n",
+          f->step_96);
   printf ("  OpenBLAS sgemm 2048³          %8.1f GFLOP/s  (step: %.0f %%)\n",
           f->sgemm, 100 * f->gflops / f->sgemm);
   printf ("  segment 1024² grey            %8.3f s  peak %.0f MB\n",
@@ -318,7 +324,9 @@ mg_cli_bench (int argc, char **argv)
   {
     double unused;
 
-    if (! mg_bench_train_step (3, 4, 256, repeats, &f.step_rgb, &unused))
+    if (! mg_bench_train_step (3, 4, 256, repeats, &f.step_rgb, &unused)
+        || ! mg_bench_train_step (1, 4, 96, 3 * repeats, &f.step_96,
+                                  &unused))
       return 1;
   }
   f.sgemm = mg_bench_sgemm (2048, quick ? 1 : 3);
