@@ -6,7 +6,8 @@ Times, with the same threads, the same network (design.md: widths
 conv, skips, three 1x1 heads with two classes each), the same batch and the
 same step (forward, the three heads' cross-entropies, backward, Adam):
 
-- the training step on 4 grey and 4 RGB 256x256 patches (median of N);
+- the training step on 4 grey and 4 RGB 256x256 patches, and on 4 grey
+  96x96 patches (maskgrow's default training batch) (median of N);
 - inference of one 1024x1024 grey image (one forward, no gradients; the
   whole image at once, PyTorch's natural way);
 
@@ -117,6 +118,7 @@ def main():
     torch_fig = {
         "train_step_gray_s": train_step_seconds(1, 4, 256, args.repeats),
         "train_step_rgb_s": train_step_seconds(3, 4, 256, args.repeats),
+        "train_step_96_s": train_step_seconds(1, 4, 96, 3 * args.repeats),
         "infer_1mp_s": inference_seconds(1024, max(3, args.repeats // 2)),
     }
     out = subprocess.run([args.maskgrow, "bench", "--json", "--threads",
