@@ -8,7 +8,8 @@
  * instead of 0.61 s (grey, 4 x 256², 2 cores).  OpenBLAS reads the
  * setting only once, from OPENBLAS_THREAD_TIMEOUT when the library is
  * loaded, before main runs; so main sets it and runs itself again.  A
- * value the user set is kept.  Used by the command-line tool and the
+ * value the user set is kept (an empty one counts as unset: the GIMP
+ * tests use that to exercise the restart).  Used by the command-line tool and the
  * GIMP plug-in (both are processes of their own). */
 #ifndef MG_OPENBLAS_SPIN_H
 #define MG_OPENBLAS_SPIN_H
@@ -19,7 +20,9 @@
 static inline void
 mg_restart_with_short_openblas_spin (char **argv)
 {
-  if (getenv ("OPENBLAS_THREAD_TIMEOUT") != NULL)
+  const char *set = getenv ("OPENBLAS_THREAD_TIMEOUT");
+
+  if (set != NULL && set[0] != '\0')
     return;
   /* 4 is OpenBLAS's minimum: 2^4 cycles of polling, then sleep */
   if (setenv ("OPENBLAS_THREAD_TIMEOUT", "4", 1) != 0)
