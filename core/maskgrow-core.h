@@ -191,6 +191,21 @@ MgStatus mg_segment_instances (const MgModel *model,
                                void          *user_data,
                                MgError       *err);
 
+/* Both of the above and more from one prediction: labels (required);
+ * probabilities as mg_segment (NULL = not wanted); instances and *count as
+ * mg_segment_instances (NULL = not wanted), told apart by the separation
+ * head when `separate`, else the connected pieces of each class. */
+MgStatus mg_segment_all (const MgModel *model,
+                         const MgImage *image,
+                         uint8_t       *labels,
+                         float         *probabilities,
+                         uint32_t      *instances,
+                         uint32_t      *count,
+                         bool           separate,
+                         MgProgressFn   progress,
+                         void          *user_data,
+                         MgError       *err);
+
 int  mg_model_classes  (const MgModel *model); /* object classes K >= 1 */
 int  mg_model_channels (const MgModel *model); /* image channels 1..4 */
 int  mg_model_iterations (const MgModel *model); /* steps it was trained */

@@ -257,6 +257,60 @@ mg_predict_full (const MgModel *model, const MgImage *image, float *prob,
 }
 
 MgStatus
+mg_segment_all (const MgModel *model,
+                const MgImage *image,
+                uint8_t       *labels,
+                float         *probabilities,
+                uint32_t      *instances,
+                uint32_t      *count,
+                bool           separate,
+                MgProgressFn   progress,
+                void          *user_data,
+                MgError       *err)
+{
+  size_t plane;
+  int classes;
+  bool want_gap;
+  float *prob;
+  MgStatus st = check_input (model, image, labels, err);
+
+  if (st != MG_STATUS_OK)
+    return st;
+  if (instances != NULL && count == NULL)
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "segment: instances need a count");
+  plane = (size_t) image->width * image->height;
+  classes = model->config.out_channels;
+  want_gap = instances != NULL && separate;
+  /* The caller's probability planes when given; the gap plane (only
+   * needed for separated instances) always in our own buffer. */
+  prob = probabilities != NULL && ! want_gap
+         ? probabilities
+         : malloc (plane * (classes + want_gap) * sizeof (float));
+  if (prob == NULL)
+    return mg_error_set (err, MG_STATUS_NO_MEMORY,
+                         "out of memory segmenting the image");
+  st = mg_predict_full (model, image, prob,
+                        want_gap ? prob + plane * classes : NULL, progress,
+                        user_data, err);
+  if (st == MG_STATUS_OK)
+    {
+      mg_argmax (labels, prob, classes, plane);
+      if (instances != NULL &&
+          ! mg_label_instances (instances, count, labels,
+                                want_gap ? prob + plane * classes : NULL,
+                                image->width, image->height))
+        st = mg_error_set (err, MG_STATUS_NO_MEMORY,
+                           "out of memory separating the instances");
+      if (probabilities != NULL && prob != probabilities)
+        memcpy (probabilities, prob, plane * classes * sizeof (float));
+    }
+  if (prob != probabilities)
+    free (prob);
+  return st;
+}
+
+MgStatus
 mg_segment (const MgModel *model,
             const MgImage *image,
             uint8_t       *labels,
@@ -265,24 +319,8 @@ mg_segment (const MgModel *model,
             void          *user_data,
             MgError       *err)
 {
-  size_t plane;
-  float *prob = probabilities;
-  MgStatus st = check_input (model, image, labels, err);
-
-  if (st != MG_STATUS_OK)
-    return st;
-  plane = (size_t) image->width * image->height;
-  if (prob == NULL)
-    prob = malloc (plane * model->config.out_channels * sizeof (float));
-  if (prob == NULL)
-    return mg_error_set (err, MG_STATUS_NO_MEMORY,
-                         "out of memory segmenting the image");
-  st = mg_predict_full (model, image, prob, NULL, progress, user_data, err);
-  if (st == MG_STATUS_OK)
-    mg_argmax (labels, prob, model->config.out_channels, plane);
-  if (prob != probabilities)
-    free (prob);
-  return st;
+  return mg_segment_all (model, image, labels, probabilities, NULL, NULL,
+                         false, progress, user_data, err);
 }
 
 MgStatus
@@ -295,32 +333,9 @@ mg_segment_instances (const MgModel *model,
                       void          *user_data,
                       MgError       *err)
 {
-  size_t plane;
-  float *prob;
-  MgStatus st = check_input (model, image, labels, err);
-
-  if (st != MG_STATUS_OK)
-    return st;
   if (instances == NULL)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "segment: missing instance output");
-  plane = (size_t) image->width * image->height;
-  prob = malloc (plane * (model->config.out_channels + 1) * sizeof (float));
-  if (prob == NULL)
-    return mg_error_set (err, MG_STATUS_NO_MEMORY,
-                         "out of memory segmenting the image");
-  st = mg_predict_full (model, image, prob,
-                        prob + plane * model->config.out_channels, progress,
-                        user_data, err);
-  if (st == MG_STATUS_OK)
-    {
-      mg_argmax (labels, prob, model->config.out_channels, plane);
-      if (! mg_label_instances (instances, count, labels,
-                                prob + plane * model->config.out_channels,
-                                image->width, image->height))
-        st = mg_error_set (err, MG_STATUS_NO_MEMORY,
-                           "out of memory separating the instances");
-    }
-  free (prob);
-  return st;
+  return mg_segment_all (model, image, labels, NULL, instances, count, true,
+                         progress, user_data, err);
 }

@@ -172,6 +172,55 @@ component_size (const uint8_t *m, int x, int y, int tx, int ty)
   return size > 0 ? size : -1;
 }
 
+/* mg_segment_all gives in one call what mg_segment and
+ * mg_segment_instances give (labels, inst, count are the latter's); without
+ * separation its instances are the connected pieces of each class. */
+static void
+check_segment_all (const MgModel *model, const MgImage *im,
+                   const uint8_t *labels, const uint32_t *inst,
+                   uint32_t count)
+{
+  int K = mg_model_classes (model) + 1;
+  float *prob = g_new (float, (size_t) K * W * H);
+  float *prob_all = g_new (float, (size_t) K * W * H);
+  uint8_t *lab = g_new (uint8_t, W * H);
+  uint32_t *ins = g_new (uint32_t, W * H), n;
+  MgError err = { 0 };
+
+  g_assert_cmpint (mg_segment (model, im, lab, prob, NULL, NULL, &err), ==,
+                   MG_STATUS_OK);
+  g_assert_cmpint (mg_segment_all (model, im, lab, prob_all, ins, &n, true,
+                                   NULL, NULL, &err), ==, MG_STATUS_OK);
+  g_assert_cmpmem (lab, W * H, labels, W * H);
+  g_assert_cmpmem (prob_all, K * W * H * sizeof (float), prob,
+                   K * W * H * sizeof (float));
+  g_assert_cmpuint (n, ==, count);
+  g_assert_cmpmem (ins, W * H * sizeof (uint32_t), inst,
+                   W * H * sizeof (uint32_t));
+
+  /* Plain pieces: never more than the separated instances, one class
+   * each, and 4-neighbours of one class share their piece. */
+  g_assert_cmpint (mg_segment_all (model, im, lab, NULL, ins, &n, false,
+                                   NULL, NULL, &err), ==, MG_STATUS_OK);
+  g_test_message ("%u plain pieces, %u separated instances", n, count);
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, count);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        int i = y * W + x;
+        g_assert_cmpuint (ins[i] == 0, ==, lab[i] == 0);
+        if (x + 1 < W && lab[i] != 0 && lab[i + 1] == lab[i])
+          g_assert_cmpuint (ins[i + 1], ==, ins[i]);
+        if (y + 1 < H && lab[i] != 0 && lab[i + W] == lab[i])
+          g_assert_cmpuint (ins[i + W], ==, ins[i]);
+      }
+  g_free (prob);
+  g_free (prob_all);
+  g_free (lab);
+  g_free (ins);
+}
+
 static void
 test_recursive (void)
 {
@@ -207,6 +256,7 @@ test_recursive (void)
   g_assert_cmpuint (inst[70 * W + 52], !=, 0);
   g_assert_cmpuint (inst[70 * W + 31], !=, inst[70 * W + 52]);
   g_assert_cmpuint (inst[24 * W + 24], !=, inst[70 * W + 31]);
+  check_segment_all (model, &im, labels, inst, count);
   mg_model_free (model);
   g_free (labels);
   g_free (inst);
