@@ -1,12 +1,7 @@
-/* adapt.c — GIMP drawables ↔ the core's planar float images and 8-bit label
- * maps.  Pixels cross the pipe to GIMP in tiles, so reads and writes go in
- * row strips: the only full-size buffers are the ones the core needs.
+/* adapt.c — GIMP drawables → the core's planar float images.  Pixels
+ * cross the pipe to GIMP in tiles, so reads go in row strips.
  */
 #include "adapt.h"
-
-#include <glib/gi18n.h>
-
-#include "palette.h"
 
 #define STRIP_ROWS 64
 
@@ -89,91 +84,4 @@ maskgrow_drawable_read (GimpDrawable        *drawable,
     }
   *channels = n;
   return data;
-}
-
-static GimpChannel *
-channel_new (GimpImage *image,
-             gint       c)
-{
-  const MaskgrowPaletteEntry *entry = maskgrow_palette_class (c);
-  GeglColor                  *color = gegl_color_new ("black");
-  GimpChannel                *channel;
-  gchar                      *name;
-
-  gegl_color_set_pixel (color, babl_format ("R'G'B' u8"), entry->rgb);
-  name    = g_strdup_printf (_("maskgrow: class %d"), c);
-  channel = gimp_channel_new (image, name,
-                              gimp_image_get_width (image),
-                              gimp_image_get_height (image),
-                              50.0, color);
-  g_free (name);
-  g_object_unref (color);
-  return channel;
-}
-
-/* Writes the hard mask of class c over `region`; the rest of a new channel
- * is already 0. */
-static void
-channel_fill (GimpChannel         *channel,
-              const GeglRectangle *region,
-              const guint8        *labels,
-              gint                 c)
-{
-  GeglBuffer *buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (channel));
-  const Babl *format = babl_format ("Y u8");
-  guint8     *strip  = g_new (guint8, (gsize) region->width * STRIP_ROWS);
-  gint        y0;
-
-  for (y0 = 0; y0 < region->height; y0 += STRIP_ROWS)
-    {
-      gint          rows = MIN (STRIP_ROWS, region->height - y0);
-      const guint8 *src  = labels + (gsize) y0 * region->width;
-      gsize         i;
-
-      for (i = 0; i < (gsize) region->width * rows; i++)
-        strip[i] = src[i] == c ? 255 : 0;
-      gegl_buffer_set (buffer,
-                       GEGL_RECTANGLE (region->x, region->y + y0,
-                                       region->width, rows),
-                       0, format, strip, GEGL_AUTO_ROWSTRIDE);
-    }
-  g_free (strip);
-  g_object_unref (buffer);               /* flushes to GIMP */
-  gimp_drawable_update (GIMP_DRAWABLE (channel),
-                        region->x, region->y, region->width, region->height);
-}
-
-GimpChannel **
-maskgrow_channels_add (GimpImage           *image,
-                       const GeglRectangle *region,
-                       const guint8        *labels,
-                       gint                 classes)
-{
-  GimpChannel **channels = g_new0 (GimpChannel *, classes + 1);
-  gint          c;
-
-  /* Insert the last class first, so class 1 ends up on top. */
-  gimp_image_freeze_channels (image);
-  for (c = classes; c >= 1; c--)
-    {
-      channels[c - 1] = channel_new (image, c);
-      gimp_image_insert_channel (image, channels[c - 1], NULL, 0);
-      channel_fill (channels[c - 1], region, labels, c);
-    }
-  gimp_image_thaw_channels (image);
-  return channels;
-}
-
-void
-maskgrow_selection_set (GimpImage    *image,
-                        GimpChannel **channels,
-                        gint          n_channels)
-{
-  gint i;
-
-  for (i = 0; i < n_channels; i++)
-    gimp_image_select_item (image,
-                            i == 0 ? GIMP_CHANNEL_OP_REPLACE
-                                   : GIMP_CHANNEL_OP_ADD,
-                            GIMP_ITEM (channels[i]));
 }

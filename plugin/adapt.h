@@ -1,5 +1,5 @@
-/* adapt.h — GIMP drawables ↔ the core: image pixels in (MgImage layout),
- * label maps out as channels and the selection. */
+/* adapt.h — GIMP drawables → the core: image pixels in MgImage layout
+ * (outputs.h writes results back). */
 #ifndef MASKGROW_ADAPT_H
 #define MASKGROW_ADAPT_H
 
@@ -20,21 +20,5 @@ gboolean  maskgrow_drawable_region (GimpDrawable  *drawable,
 gfloat   *maskgrow_drawable_read   (GimpDrawable        *drawable,
                                     const GeglRectangle *region,
                                     gint                *channels);
-
-/* Adds one channel per object class 1..classes, "maskgrow: class c", of the
- * image's size: 255 where labels (region-sized, 0 = background, c = class
- * c) is c, 0 elsewhere; inserted at the top of the channel list in class
- * order.  Does not touch the selection or open an undo group.  Returns the
- * channels (classes of them, owned by the image); free the array with
- * g_free. */
-GimpChannel **maskgrow_channels_add (GimpImage           *image,
-                                     const GeglRectangle *region,
-                                     const guint8        *labels,
-                                     gint                 classes);
-
-/* Replaces the selection with the union of `channels`. */
-void      maskgrow_selection_set   (GimpImage    *image,
-                                    GimpChannel **channels,
-                                    gint          n_channels);
 
 #endif /* MASKGROW_ADAPT_H */

@@ -68,9 +68,9 @@ batch="
   (let* ((base-before  (gimp-drawable-histogram base HISTOGRAM-VALUE 0.0 1.0))
          (hints-before (gimp-drawable-histogram hints HISTOGRAM-VALUE 0.0 1.0))
          (alpha-before (gimp-drawable-histogram hints HISTOGRAM-ALPHA 0.0 1.0))
-         (mask (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE
+         (mask (car (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE
                  #:image img #:drawables (vector base)
-                 #:seconds 0 #:iterations $iterations #:seed 1)))
+                 #:quality \"custom\" #:seconds 0 #:iterations $iterations #:seed 1))))
     ; Histograms count selected pixels only: check the selection first.
     (check (not (gimp-selection-is-empty img)) \"selection not empty\")
     (check (= (vector-length (gimp-image-get-channels img)) 1) \"one channel added\")
@@ -138,7 +138,7 @@ errors="
   (define (segment drawable)
     (catch 'failed
       (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE #:image img
-                                #:drawables (vector drawable) #:seconds 1)))
+                                #:drawables (vector drawable) #:quality \"custom\" #:seconds 1)))
   (display (list 'no-hints (segment base))) (newline)
   (gimp-image-convert-rgb img)
   ; A hints layer smaller than the image and offset: pixels are named in
