@@ -393,12 +393,12 @@ maskgrow_outputs_write (GimpImage             *image,
   if (outputs->label_layer || outputs->instance_layer)
     {
       gimp_image_freeze_layers (image);
-      /* Labels first, so the instance layer (the finer one) ends up on
-       * top: both go just above the image layer. */
-      if (outputs->label_layer)
-        written->labels = label_layer_add (image, source, result);
+      /* Each goes just above the image layer, so the last one made is
+       * lowest: the instance layer (the finer one) ends up on top. */
       if (outputs->instance_layer && result->instances != NULL)
         written->instances = instance_layer_add (image, source, result);
+      if (outputs->label_layer)
+        written->labels = label_layer_add (image, source, result);
       gimp_image_thaw_layers (image);
     }
   gimp_image_undo_group_end (image);

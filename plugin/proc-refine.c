@@ -7,11 +7,12 @@
  * image with the selection as a rough blob of class 1 and every pixel
  * farther than `radius` from it as background.  The new selection is the
  * union of the objects found (instances, split along predicted gaps) that
- * the old one covers at least REFINE_MIN_COVER of: a rough blob covers a
- * good part of its object, a blob that spills over covers only a sliver of
- * the neighbour.
+ * the old one covers at least REFINE_MIN_COVER of (a rough blob covers a
+ * good part of its object, a blob that spills over only a sliver of the
+ * neighbour), plus the object that holds most of each selected blob.
  */
 #include <math.h>
+#include <string.h>
 
 #include <libgimp/gimpui.h>
 #include <glib/gi18n.h>
@@ -116,37 +117,111 @@ quick_hints (const guint8 *mask,
   return hints;
 }
 
-/* keep = the instances the mask covers at least REFINE_MIN_COVER of. */
+/* Labels the 4-connected pieces (blobs) of mask: blob[i] = 1..n on the
+ * mask, 0 elsewhere; returns n. */
+static guint32
+label_blobs (const guint8 *mask,
+             gint          w,
+             gint          h,
+             guint32      *blob)
+{
+  gsize   *stack = g_new (gsize, (gsize) w * h);
+  guint32  n     = 0;
+  gsize    i;
+
+  memset (blob, 0, (gsize) w * h * sizeof (guint32));
+  for (i = 0; i < (gsize) w * h; i++)
+    {
+      gsize top = 0;
+
+      if (! mask[i] || blob[i] != 0)
+        continue;
+      blob[i] = ++n;
+      stack[top++] = i;
+      while (top > 0)
+        {
+          gsize p = stack[--top];
+          gint  x = p % w, y = p / w;
+          gsize q[4];
+          gint  k, m = 0;
+
+          if (x > 0)     q[m++] = p - 1;
+          if (x + 1 < w) q[m++] = p + 1;
+          if (y > 0)     q[m++] = p - w;
+          if (y + 1 < h) q[m++] = p + w;
+          for (k = 0; k < m; k++)
+            if (mask[q[k]] && blob[q[k]] == 0)
+              {
+                blob[q[k]]   = n;
+                stack[top++] = q[k];
+              }
+        }
+    }
+  g_free (stack);
+  return n;
+}
+
+/* The objects to select: every instance the mask covers at least
+ * REFINE_MIN_COVER of, and for every blob of the mask the instance that
+ * holds most of it (so a small blob in an object the network merged with
+ * a neighbour still selects it).  Returns a 0/1 map; *kept = objects. */
 static guint8 *
 covered_objects (const guint32 *instances,
                  guint32        count,
                  const guint8  *mask,
-                 gsize          n,
+                 gint           w,
+                 gint           h,
                  guint32       *kept)
 {
-  guint32 *area    = g_new0 (guint32, count + 1);
-  guint32 *covered = g_new0 (guint32, count + 1);
-  guint8  *out     = g_new0 (guint8, n);
-  gsize    i;
-  guint32  k;
+  gsize       n       = (gsize) w * h;
+  guint32    *area    = g_new0 (guint32, count + 1);
+  guint32    *covered = g_new0 (guint32, count + 1);
+  guint32    *blob    = g_new (guint32, n);
+  guint32     blobs   = label_blobs (mask, w, h, blob);
+  GHashTable *pairs   = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint32    *best    = g_new0 (guint32, blobs + 1);
+  guint32    *best_n  = g_new0 (guint32, blobs + 1);
+  gint64     *keys    = g_new (gint64, n);
+  guint8     *out     = g_new0 (guint8, n);
+  gboolean   *keep    = g_new0 (gboolean, count + 1);
+  gsize       i;
+  guint32     k;
 
   for (i = 0; i < n; i++)
     {
       area[instances[i]]++;
       covered[instances[i]] += mask[i];
+      if (mask[i] && instances[i] != 0)
+        {
+          /* Pixels of blob b on instance k, counted under key (b, k). */
+          guint32 c;
+
+          keys[i] = (gint64) blob[i] * (count + 1) + instances[i];
+          c = GPOINTER_TO_UINT (g_hash_table_lookup (pairs, &keys[i])) + 1;
+          g_hash_table_insert (pairs, &keys[i], GUINT_TO_POINTER (c));
+          if (c > best_n[blob[i]])
+            {
+              best_n[blob[i]] = c;
+              best[blob[i]]   = instances[i];
+            }
+        }
     }
+  for (k = 1; k <= count; k++)
+    keep[k] = covered[k] > 0 && covered[k] >= REFINE_MIN_COVER * area[k];
+  for (k = 1; k <= blobs; k++)
+    keep[best[k]] = best[k] != 0;
   *kept = 0;
   for (k = 1; k <= count; k++)
-    if (covered[k] > 0 && covered[k] >= REFINE_MIN_COVER * area[k])
-      {
-        covered[k] = 1;
-        (*kept)++;
-      }
-    else
-      covered[k] = 0;
-  covered[0] = 0;
+    *kept += keep[k];
   for (i = 0; i < n; i++)
-    out[i] = (guint8) covered[instances[i]];
+    out[i] = keep[instances[i]] && instances[i] != 0;
+
+  g_hash_table_destroy (pairs);
+  g_free (keep);
+  g_free (keys);
+  g_free (best_n);
+  g_free (best);
+  g_free (blob);
   g_free (area);
   g_free (covered);
   return out;
@@ -264,7 +339,8 @@ refine_run (GimpProcedure        *procedure,
       maskgrow_set_core_error (&error, &err);
       goto out;
     }
-  grown = covered_objects (instances, count, mask, n, &kept);
+  grown = covered_objects (instances, count, mask, region.width,
+                           region.height, &kept);
   if (kept > 0)
     {
       gimp_image_undo_group_start (image);
