@@ -2,6 +2,7 @@
 #include "models.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -46,6 +47,14 @@ maskgrow_models_folder (void)
   return folder;
 }
 
+gboolean
+maskgrow_is_model_file (GFile *file)
+{
+  return file != NULL &&
+         g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) !=
+         G_FILE_TYPE_DIRECTORY;
+}
+
 /* The file's local path, or NULL + error (models are plain files). */
 static gchar *
 local_path (GFile   *file,
@@ -63,6 +72,32 @@ local_path (GFile   *file,
       g_free (uri);
     }
   return path;
+}
+
+gboolean
+maskgrow_model_save_default (const MgModel *model,
+                             GimpImage     *image,
+                             GError       **error)
+{
+  gchar   *folder = maskgrow_models_folder ();
+  gchar   *name, *dot, *path;
+  GFile   *file;
+  gboolean ok;
+
+  if (folder == NULL)
+    return TRUE;   /* no config folder to keep it in: not an error */
+  name = gimp_image_get_name (image);
+  dot  = strrchr (name, '.');
+  if (dot != NULL && dot != name)
+    *dot = '\0';
+  path = g_strdup_printf ("%s%c%s.mgm", folder, G_DIR_SEPARATOR, name);
+  file = g_file_new_for_path (path);
+  ok   = maskgrow_model_save_file (model, file, error);
+  g_object_unref (file);
+  g_free (path);
+  g_free (name);
+  g_free (folder);
+  return ok;
 }
 
 gboolean

@@ -14,6 +14,14 @@
 /* <GIMP config folder>/maskgrow/models, made if missing (NULL if it cannot
  * be).  Free with g_free. */
 gchar   *maskgrow_models_folder   (void);
+/* FALSE for NULL and for a folder: no model file chosen. */
+gboolean maskgrow_is_model_file   (GFile         *file);
+/* Saves the model as <models folder>/<image name without extension>.mgm
+ * (replacing a model of that name): every model trained in the dialog is
+ * kept there, for Apply Model on other images. */
+gboolean maskgrow_model_save_default (const MgModel *model,
+                                      GimpImage     *image,
+                                      GError       **error);
 
 gboolean maskgrow_model_save_file (const MgModel *model,
                                    GFile         *file,

@@ -25,16 +25,23 @@ load_model (GimpImage           *image,
   MgModel *model = NULL;
 
   g_object_get (config, "model-file", &file, NULL);
-  if (file != NULL)
+  if (maskgrow_is_model_file (file))
     model = maskgrow_model_load_file (file, error);
   else
     {
       model = maskgrow_model_from_image (image, error);
       if (model == NULL && (error == NULL || *error == NULL))
-        g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                     _("No model: choose a model file, or run Segment on "
-                       "this image first (it keeps its model with the "
-                       "image)."));
+        {
+          gchar *folder = maskgrow_models_folder ();
+
+          g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                       _("No model: choose a model file (the Segment "
+                         "dialog keeps its models in %s), or run Segment "
+                         "on this image first (it keeps its model with "
+                         "the image)."),
+                       folder != NULL ? folder : "?");
+          g_free (folder);
+        }
     }
   g_clear_object (&file);
   return model;

@@ -209,20 +209,24 @@ maskgrow_segment_write (GimpImage            *image,
   return ok;
 }
 
-/* Saves the model to the "model-file" argument, if set, and attaches it
- * to the image for Refine and Apply. */
+/* Saves the model to the "model-file" argument if set (else, from the
+ * dialog, to the models folder under the image's name) and attaches it to
+ * the image for Refine and Apply. */
 static gboolean
 keep_model (GimpImage           *image,
             const MgModel       *model,
             GimpProcedureConfig *config,
+            GimpRunMode          run_mode,
             GError             **error)
 {
   GFile   *file = NULL;
   gboolean ok   = TRUE;
 
   g_object_get (config, "model-file", &file, NULL);
-  if (file != NULL)
+  if (maskgrow_is_model_file (file))
     ok = maskgrow_model_save_file (model, file, error);
+  else if (run_mode == GIMP_RUN_INTERACTIVE)
+    ok = maskgrow_model_save_default (model, image, error);
   g_clear_object (&file);
   return ok && maskgrow_model_attach (image, model, error);
 }
@@ -287,7 +291,7 @@ segment_run (GimpProcedure        *procedure,
                                              NULL);
   if (! maskgrow_segment_write (image, source, model, config, values,
                                 &error) ||
-      ! keep_model (image, model, config, &error))
+      ! keep_model (image, model, config, run_mode, &error))
     {
       gimp_value_array_unref (values);
       goto fail;
@@ -358,7 +362,10 @@ maskgrow_segment_procedure (GimpPlugIn *plug_in)
                                     _("Save _model as"),
                                     _("Optional .mgm file to save the "
                                       "trained model to (for Apply Model "
-                                      "and the maskgrow command)"),
+                                      "and the maskgrow command); none "
+                                      "= only in the models folder (Apply "
+                                      "Model's default folder) when run "
+                                      "from the dialog"),
                                     GIMP_FILE_CHOOSER_ACTION_SAVE, TRUE,
                                     NULL, G_PARAM_READWRITE);
   return procedure;
