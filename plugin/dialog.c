@@ -339,9 +339,14 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
 
   paned = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_container_set_border_width (GTK_CONTAINER (paned), 12);
+  /* fill_box () leaves the box hidden until fill () would pack it. */
+  gtk_widget_show (options);
   gtk_box_pack_start (GTK_BOX (paned), options, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (paned), preview_column (&d), TRUE, TRUE, 0);
   gtk_widget_show (paned);
+  /* Centred on the screen: on its parent, the (wide) dialog can start
+   * left of the screen when GIMP's window is small. */
+  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER);
   content = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
   gtk_box_pack_start (GTK_BOX (content), paned, TRUE, TRUE, 0);
 

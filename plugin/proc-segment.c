@@ -257,6 +257,16 @@ segment_run (GimpProcedure        *procedure,
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
+      GimpLayer *hints = NULL;
+
+      /* Offer the layer named "Hints" in the dialog. */
+      g_object_get (config, "hints", &hints, NULL);
+      if (hints == NULL)
+        g_object_set (config, "hints",
+                      maskgrow_layer_by_name (image,
+                                              MASKGROW_HINTS_LAYER_NAME),
+                      NULL);
+      g_clear_object (&hints);
       if (! maskgrow_segment_dialog (procedure, config, image, drawables[0],
                                      &model, &error))
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
