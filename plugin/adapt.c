@@ -3,6 +3,8 @@
  */
 #include "adapt.h"
 
+#include <string.h>
+
 #define STRIP_ROWS 64
 
 gboolean
@@ -47,11 +49,16 @@ maskgrow_drawable_read (GimpDrawable        *drawable,
   const Babl *format = babl_format_with_space (grey ? "Y' float"
                                                     : "R'G'B' float", space);
   gsize       plane  = (gsize) region->width * region->height;
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
-  gfloat     *data   = g_new (gfloat, plane * n);
-  gfloat     *strip  = g_new (gfloat, (gsize) region->width * STRIP_ROWS * n);
+  GeglBuffer *buffer;
+  gfloat     *data   = g_try_new (gfloat, plane * n);
+  gfloat     *strip;
   gint        ox, oy;
   gint        y0;
+
+  if (data == NULL)
+    return NULL;
+  buffer = gimp_drawable_get_buffer (drawable);
+  strip  = g_new (gfloat, (gsize) region->width * STRIP_ROWS * n);
 
   gimp_drawable_get_offsets (drawable, &ox, &oy);
   for (y0 = 0; y0 < region->height; y0 += STRIP_ROWS)
@@ -84,4 +91,36 @@ maskgrow_drawable_read (GimpDrawable        *drawable,
     }
   *channels = n;
   return data;
+}
+
+gboolean
+maskgrow_match_channels (gfloat **data,
+                         gint    *channels,
+                         gint     wanted,
+                         gsize    plane)
+{
+  gfloat *in = *data;
+  gfloat *out;
+  gsize   i;
+
+  if (*channels == wanted)
+    return TRUE;
+  if (! ((*channels == 3 && wanted == 1) || (*channels == 1 && wanted == 3)))
+    return FALSE;
+  out = g_try_new (gfloat, plane * wanted);
+  if (out == NULL)
+    return FALSE;
+  if (wanted == 1)
+    /* Rec. 709 luma of the (perceptual) values: what a grey version of
+     * the picture would hold. */
+    for (i = 0; i < plane; i++)
+      out[i] = 0.2126f * in[i] + 0.7152f * in[plane + i] +
+               0.0722f * in[2 * plane + i];
+  else
+    for (i = 0; i < 3; i++)
+      memcpy (out + i * plane, in, plane * sizeof (gfloat));
+  g_free (in);
+  *data     = out;
+  *channels = wanted;
+  return TRUE;
 }

@@ -362,7 +362,14 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   finish_job (&d);
   gtk_widget_destroy (dialog);
 
-  if (run)
+  if (run && d.changed != 0)
+    {
+      /* Segment pressed while a changed option waited for its restart:
+       * the model so far does not match the options.  The caller trains
+       * again (model NULL, no error). */
+      g_clear_error (&d.error);
+    }
+  else if (run)
     {
       *model  = d.model;
       d.model = NULL;

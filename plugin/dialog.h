@@ -11,7 +11,8 @@
 /* Shows the dialog; training starts at once and again whenever a
  * training option changes.  TRUE when the person pressed Segment: *model
  * is the model trained so far (stopped early if still training; NULL if
- * training could not run, then *error says why).  FALSE on Cancel:
+ * training could not run, then *error says why; NULL without an error if
+ * an option changed just before and training must run again).  FALSE on Cancel:
  * training stops within a second and nothing is kept. */
 gboolean maskgrow_segment_dialog (GimpProcedure        *procedure,
                                   GimpProcedureConfig  *config,

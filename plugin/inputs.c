@@ -85,6 +85,15 @@ maskgrow_inputs_add (MaskgrowInputs *inputs,
 
   sample.image.data     = maskgrow_drawable_read (GIMP_DRAWABLE (source),
                                                   &region, &channels);
+  if (sample.image.data == NULL)
+    {
+      maskgrow_set_item_error (error, GIMP_ITEM (source),
+                               _("Not enough memory to read the layer “%s”: "
+                                 "try a smaller image or layer."));
+      g_free (hint_map);
+      g_free (exact_map);
+      return FALSE;
+    }
   sample.image.channels = channels;
   sample.image.width    = region.width;
   sample.image.height   = region.height;

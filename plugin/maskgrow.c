@@ -112,11 +112,16 @@ maskgrow_one_drawable (GimpProcedure   *procedure,
 {
   GError *error = NULL;
 
-  if (gimp_core_object_array_get_length ((GObject **) drawables) == 1 &&
-      GIMP_IS_LAYER (drawables[0]))
+  if (gimp_core_object_array_get_length ((GObject **) drawables) != 1 ||
+      ! GIMP_IS_LAYER (drawables[0]))
+    g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                 _("Select exactly one layer: the image to segment."));
+  else if (gimp_drawable_is_indexed (drawables[0]))
+    g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                 _("Indexed images cannot be segmented: convert the image "
+                   "to RGB or grey first (Image ▸ Mode)."));
+  else
     return TRUE;
-  g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-               _("Select exactly one layer: the image to segment."));
   *values = gimp_procedure_new_return_values (procedure,
                                               GIMP_PDB_CALLING_ERROR, error);
   return FALSE;

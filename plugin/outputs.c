@@ -242,6 +242,7 @@ maskgrow_selection_from_mask (GimpImage               *image,
                               MaskgrowSelectionOutput  op)
 {
   MaskgrowResult result = { *region, 1, mask, NULL, NULL, 0 };
+  GimpLayer    **selected = gimp_image_get_selected_layers (image);
   GimpChannel   *temp;
   GeglColor     *black = gegl_color_new ("black");
 
@@ -258,6 +259,8 @@ maskgrow_selection_from_mask (GimpImage               *image,
                                                        : GIMP_CHANNEL_OP_REPLACE,
                           GIMP_ITEM (temp));
   gimp_image_remove_channel (image, temp);
+  gimp_image_set_selected_layers (image, (const GimpLayer **) selected);
+  g_free (selected);
 }
 
 static void
@@ -372,6 +375,8 @@ maskgrow_outputs_write (GimpImage             *image,
                         const MaskgrowResult  *result,
                         MaskgrowWritten       *written)
 {
+  GimpLayer **selected = gimp_image_get_selected_layers (image);
+
   written->mask      = NULL;
   written->labels    = NULL;
   written->instances = NULL;
@@ -401,5 +406,9 @@ maskgrow_outputs_write (GimpImage             *image,
         written->labels = label_layer_add (image, source, result);
       gimp_image_thaw_layers (image);
     }
+  /* New channels and layers become the selected items: give the person
+   * back the layers they were working on. */
+  gimp_image_set_selected_layers (image, (const GimpLayer **) selected);
   gimp_image_undo_group_end (image);
+  g_free (selected);
 }

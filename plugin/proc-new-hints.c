@@ -113,6 +113,18 @@ new_hints_run (GimpProcedure        *procedure,
                                                error);
     }
 
+  if (with_exact &&
+      maskgrow_layer_by_name (image, MASKGROW_EXACT_LAYER_NAME) != NULL)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("This image already has a layer “%s”: paint on it, or "
+                     "rename it to start new hints."),
+                   MASKGROW_EXACT_LAYER_NAME);
+      return gimp_procedure_new_return_values (procedure,
+                                               GIMP_PDB_EXECUTION_ERROR,
+                                               error);
+    }
+
   above = GIMP_LAYER (drawables[0]);
   gimp_image_undo_group_start (image);
   if (with_exact)

@@ -21,6 +21,7 @@
 
 #include "adapt.h"
 #include "inputs.h"
+#include "layers.h"
 #include "models.h"
 #include "options.h"
 #include "outputs.h"
@@ -29,8 +30,9 @@
 
 #define REFINE_MIN_COVER 0.1
 
-/* Reads the mask (the selection or a channel) over region: 1 where at
- * least half selected.  *area = pixels set. */
+/* Reads the mask (the selection, a channel or a layer mask) over region
+ * (image coordinates): 1 where at least half selected, 0 also outside the
+ * drawable.  *area = pixels set. */
 static guint8 *
 read_mask (GimpDrawable        *drawable,
            const GeglRectangle *region,
@@ -39,10 +41,15 @@ read_mask (GimpDrawable        *drawable,
   GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
   gsize       n      = (gsize) region->width * region->height;
   guint8     *mask   = g_new (guint8, n);
+  gint        ox, oy;
   gsize       i;
 
-  /* Channels and the selection have the image's size, no offsets. */
-  gegl_buffer_get (buffer, region, 1.0, babl_format ("Y u8"), mask,
+  /* A layer mask has its layer's offsets; channels have 0, 0. */
+  gimp_drawable_get_offsets (drawable, &ox, &oy);
+  gegl_buffer_get (buffer,
+                   GEGL_RECTANGLE (region->x - ox, region->y - oy,
+                                   region->width, region->height),
+                   1.0, babl_format ("Y u8"), mask,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   g_object_unref (buffer);
   *area = 0;
@@ -106,8 +113,16 @@ quick_hints (const guint8 *mask,
   guint8 *hints = g_new0 (guint8, (gsize) w * h);
   gsize   i;
 
+  gfloat  far   = 0;
+
   if (radius <= 0)
     radius = MAX (8.0, 2.0 * sqrt (area / G_PI));
+  for (i = 0; i < (gsize) w * h; i++)
+    far = MAX (far, d[i]);
+  /* A selection that leaves nothing beyond the radius: the farther half
+   * of what is left is background. */
+  if (far <= radius)
+    radius = far / 2;
   for (i = 0; i < (gsize) w * h; i++)
     if (mask[i])
       hints[i] = MG_LABEL_BACKGROUND + 1;
@@ -268,6 +283,7 @@ refine_run (GimpProcedure        *procedure,
   guint32         count   = 0;
   guint32         kept    = 0;
   gsize           area, n;
+  gint64          last    = 0;
   gdouble         radius  = 0;
   gboolean        use_model = TRUE;
 
@@ -290,6 +306,15 @@ refine_run (GimpProcedure        *procedure,
                    _("The image layer lies outside the canvas."));
       goto out;
     }
+  if (channel != NULL &&
+      gimp_image_get_id (gimp_item_get_image (GIMP_ITEM (channel))) !=
+      gimp_image_get_id (image))
+    {
+      maskgrow_set_item_error (&error, GIMP_ITEM (channel),
+                               _("The channel “%s” belongs to another "
+                                 "image."));
+      goto out;
+    }
   n    = (gsize) region.width * region.height;
   mask = read_mask (channel != NULL
                     ? GIMP_DRAWABLE (channel)
@@ -302,6 +327,13 @@ refine_run (GimpProcedure        *procedure,
                      "rough part of one or more objects first."));
       goto out;
     }
+  if (area == n)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("The whole image layer is selected: select a rough "
+                     "part of one or more objects, not everything."));
+      goto out;
+    }
 
   if (use_model)
     model = maskgrow_model_from_image (image, &error);
@@ -309,6 +341,16 @@ refine_run (GimpProcedure        *procedure,
     goto out;
   data = maskgrow_drawable_read (GIMP_DRAWABLE (source), &region,
                                  &pixels.channels);
+  if (data == NULL)
+    {
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
+                   _("Not enough memory: try a smaller image or layer."));
+      goto out;
+    }
+  /* The image's model may come from grey or colour pictures: convert. */
+  if (model != NULL)
+    maskgrow_match_channels (&data, &pixels.channels,
+                             mg_model_channels (model), n);
   pixels.data   = data;
   pixels.width  = region.width;
   pixels.height = region.height;
@@ -332,9 +374,9 @@ refine_run (GimpProcedure        *procedure,
 
   labels    = g_new (guint8, n);
   instances = g_new (guint32, n);
-  gimp_progress_set_text (_("maskgrow: segmenting"));
+  gimp_progress_init (_("maskgrow: segmenting"));
   if (mg_segment_all (model, &pixels, labels, NULL, instances, &count, TRUE,
-                      NULL, NULL, &err) != MG_STATUS_OK)
+                      maskgrow_segment_progress_cb, &last, &err) != MG_STATUS_OK)
     {
       maskgrow_set_core_error (&error, &err);
       goto out;

@@ -26,21 +26,6 @@
 #include "segment.h"
 #include "training.h"
 
-/* Share of the progress bar for segmenting after training. */
-static bool
-segment_progress_cb (const MgProgress *p,
-                     void             *user_data)
-{
-  gint64 *last = user_data;
-  gint64  now  = g_get_monotonic_time ();
-
-  if (now - *last < G_USEC_PER_SEC / 4)
-    return true;
-  *last = now;
-  gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
-  return true;
-}
-
 /* A layer argument, or the layer with the default name (NULL if there is
  * none); FALSE + error if the layer belongs to another image. */
 static gboolean
@@ -163,10 +148,19 @@ maskgrow_segment_write (GimpImage            *image,
 
   data = maskgrow_drawable_read (GIMP_DRAWABLE (source), &result.region,
                                  &pixels.channels);
+  plane = (gsize) result.region.width * result.region.height;
+  if (data == NULL)
+    {
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                   _("Not enough memory: try a smaller image or layer."));
+      return FALSE;
+    }
+  /* A grey model on a colour picture or the other way round: convert. */
+  maskgrow_match_channels (&data, &pixels.channels,
+                           mg_model_channels (model), plane);
   pixels.data   = data;
   pixels.width  = result.region.width;
   pixels.height = result.region.height;
-  plane         = (gsize) pixels.width * pixels.height;
   result.classes = mg_model_classes (model);
   labels    = g_try_malloc (plane);
   instances = g_try_malloc (plane * sizeof (guint32));
@@ -182,7 +176,7 @@ maskgrow_segment_write (GimpImage            *image,
 
   gimp_progress_init (_("maskgrow: segmenting"));
   if (mg_segment_all (model, &pixels, labels, prob, instances, &result.count,
-                      outputs.separate, segment_progress_cb, &last,
+                      outputs.separate, maskgrow_segment_progress_cb, &last,
                       &err) != MG_STATUS_OK)
     {
       maskgrow_set_core_error (error, &err);
@@ -225,7 +219,7 @@ keep_model (GimpImage           *image,
   g_object_get (config, "model-file", &file, NULL);
   if (maskgrow_is_model_file (file))
     ok = maskgrow_model_save_file (model, file, error);
-  else if (run_mode == GIMP_RUN_INTERACTIVE)
+  else if (run_mode != GIMP_RUN_NONINTERACTIVE)
     ok = maskgrow_model_save_default (model, image, error);
   g_clear_object (&file);
   return ok && maskgrow_model_attach (image, model, error);
@@ -271,6 +265,16 @@ segment_run (GimpProcedure        *procedure,
                                      &model, &error))
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                                  NULL);
+      /* No model and no error: options changed just before Segment was
+       * pressed; train with them here. */
+      if (model == NULL && error == NULL)
+        {
+          inputs = maskgrow_segment_inputs (image, drawables[0], config,
+                                            &source, NULL, &error);
+          if (inputs != NULL)
+            model = maskgrow_train (inputs, &training, &error);
+          g_clear_pointer (&inputs, maskgrow_inputs_free);
+        }
       if (model == NULL)
         goto fail;
       /* The dialog read the layers; find the image layer again (cheap). */
@@ -299,9 +303,11 @@ segment_run (GimpProcedure        *procedure,
 
   values = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
                                              NULL);
-  if (! maskgrow_segment_write (image, source, model, config, values,
-                                &error) ||
-      ! keep_model (image, model, config, run_mode, &error))
+  /* The model first: a training is not lost to an output that cannot be
+   * written, and a failure leaves the image as it was. */
+  if (! keep_model (image, model, config, run_mode, &error) ||
+      ! maskgrow_segment_write (image, source, model, config, values,
+                                &error))
     {
       gimp_value_array_unref (values);
       goto fail;

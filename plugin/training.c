@@ -37,6 +37,21 @@ gimp_progress_cb (const MgProgress *p,
   return true;   /* Cancel never reaches a plug-in (guide §8). */
 }
 
+bool
+maskgrow_segment_progress_cb (const MgProgress *p,
+                              void             *user_data)
+{
+  gint64 *last = user_data;
+  gint64  now  = g_get_monotonic_time ();
+
+  if (now - *last >= PROGRESS_INTERVAL * G_USEC_PER_SEC)
+    {
+      *last = now;
+      gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
+    }
+  return true;
+}
+
 MgModel *
 maskgrow_train (const MaskgrowInputs   *inputs,
                 const MaskgrowTraining *training,
@@ -55,6 +70,7 @@ maskgrow_train (const MaskgrowInputs   *inputs,
                      &last, &model, &err);
   if (status != MG_STATUS_OK && status != MG_STATUS_CANCELLED)
     {
+      gimp_progress_end ();
       maskgrow_set_core_error (error, &err);
       mg_model_free (model);
       return NULL;

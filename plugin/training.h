@@ -18,6 +18,11 @@ MgModel *maskgrow_train (const MaskgrowInputs   *inputs,
                          const MaskgrowTraining *training,
                          GError                **error);
 
+/* A progress callback for mg_segment_all reporting to GIMP's progress
+ * bar a few times a second; user_data = a gint64 set to 0. */
+bool     maskgrow_segment_progress_cb (const MgProgress *p,
+                                       void             *user_data);
+
 /* A copy of one core preview (MgPreview), owned by whoever holds it. */
 typedef struct
 {

@@ -130,6 +130,7 @@ batch="
 (let* ((in    (load-rgb-with-hints))
        (img   (car in)) (base (cadr in)) (hints (caddr in))
        (base-before (gimp-drawable-histogram base HISTOGRAM-VALUE 0.0 1.0))
+       (selected-before (gimp-image-get-selected-layers img))
        (r     (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE
                  #:image img #:drawables (vector base)
                  #:quality \"custom\" #:seconds 0 #:iterations $iterations
@@ -139,6 +140,8 @@ batch="
        (mask (car r)) (labels (cadr r)) (instances (caddr r))
        (objects (cadddr r)))
   (say \"objects \" objects)
+  (check (equal? selected-before (gimp-image-get-selected-layers img))
+         \"the selected layers stay selected\")
   (check (and (>= objects 14) (<= objects 40)) \"object count near 27\")
   (check (and (= (gimp-image-get-item-position img instances)
                  (- (gimp-image-get-item-position img base) 2))
@@ -246,7 +249,8 @@ fi
 
 for what in "new-hints layers" "new-hints transparent" "new-hints palette" \
             "object count near 27" "new layers above the image layer" \
-            "image layer pixels unchanged" "apply left the selection"; do
+            "image layer pixels unchanged" "apply left the selection" \
+            "the selected layers stay selected"; do
   if grep -q "maskgrow-test: ok $what" "$tmp/gimp.log"; then
     ok "$what"
   else
