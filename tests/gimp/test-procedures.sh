@@ -29,8 +29,8 @@
 #     before any training.
 #  G. Train on all open images: hints with background only fail alone and
 #     train with another open image's hints.
-# Undo is not checked here: the PDB has no call that undoes (GIMP 3.0.4);
-# every write happens inside one undo group (plugin/outputs.c).
+# Undo is checked in tests/ui/test-undo.sh: the PDB has no call that
+# undoes (GIMP 3.0.4), so that test presses Ctrl+Z in GIMP under Xvfb.
 set -uo pipefail
 
 plugin=$1
