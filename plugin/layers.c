@@ -124,8 +124,15 @@ maskgrow_source_layer (GimpImage    *image,
       return NULL;
     }
 
-  /* The hints or exact layer itself (or a layer inside them). */
+  /* The hints or exact layer itself (or a layer inside them): the
+   * topmost visible layer below it, or below its enclosing groups. */
   layer = visible_below (image, GIMP_LAYER (selected), hints, exact);
+  while (layer == NULL && gimp_item_get_parent (item) != NULL)
+    {
+      item  = gimp_item_get_parent (item);
+      layer = visible_below (image, GIMP_LAYER (item), hints, exact);
+    }
+  item = GIMP_ITEM (selected);
   if (layer == NULL)
     maskgrow_set_item_error (error, item,
                              _("“%s” holds the hints and there is no visible "

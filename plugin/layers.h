@@ -16,7 +16,8 @@ GimpLayer *maskgrow_layer_by_name (GimpImage   *image,
                                    const gchar *name);
 
 /* The layer whose pixels are segmented: `selected`, unless it is the hints
- * or exact layer; then the topmost visible other layer below it.  Never a
+ * or exact layer; then the topmost visible other layer below it (or below
+ * the groups it is in).  Never a
  * layer that is or contains hints or exact.  NULL + error if none. */
 GimpLayer *maskgrow_source_layer  (GimpImage    *image,
                                    GimpDrawable *selected,

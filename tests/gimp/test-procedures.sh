@@ -29,6 +29,8 @@
 #     before any training.
 #  G. Train on all open images: hints with background only fail alone and
 #     train with another open image's hints.
+#  H. The hints layer inside a group, selected: the image layer is found
+#     below the group.
 # Undo is checked in tests/ui/test-undo.sh: the PDB has no call that
 # undoes (GIMP 3.0.4), so that test presses Ctrl+Z in GIMP under Xvfb.
 set -uo pipefail
@@ -229,6 +231,19 @@ batch="
                  #:quality \"custom\" #:seconds 0 #:iterations 20)))
   (gimp-image-delete other)
   (gimp-image-delete img))
+
+; H. The hints layer inside a layer group, selected: the image is the
+; visible layer below the group.
+(let* ((in    (load-rgb-with-hints))
+       (img   (car in)) (hints (caddr in))
+       (group (gimp-group-layer-new img \"Paint\")))
+  (gimp-image-insert-layer img group 0 0)
+  (gimp-image-reorder-item img hints group 0)
+  (say \"grouped hints \"
+       (cadddr (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE
+                 #:image img #:drawables (vector hints)
+                 #:quality \"custom\" #:seconds 0 #:iterations 5)))
+  (gimp-image-delete img))
 (say \"done\")
 "
 
@@ -283,6 +298,12 @@ if grep -q 'maskgrow-test: alone .*failed' "$tmp/gimp.log" &&
   ok "all open images: background-only hints train with another image's"
 else
   not_ok "all open images: background-only hints train with another image's"
+fi
+
+if grep -q 'maskgrow-test: grouped hints [0-9]' "$tmp/gimp.log"; then
+  ok "hints inside a layer group: the image layer below the group"
+else
+  not_ok "hints inside a layer group: the image layer below the group"
 fi
 
 # dice PNG TRUTH MIN WHAT
