@@ -78,9 +78,12 @@ typedef void (*MgLevelFn) (int level, int image, const uint8_t *labels,
 
 /* A look at the model while it trains, for a live preview: its class
  * labels and probabilities for the first training image, at the working
- * scale (that image shrunk `scale` times, so width x height is small and
- * cheap to predict).  The buffers belong to the core and are valid during
- * the call only. */
+ * scale (that image shrunk `scale` times to image_width x image_height).
+ * Larger than MG_PREVIEW_MAX_SIDE there, only its centre is predicted
+ * (so a preview costs at most one inference window, well under a second
+ * on 2 cores): the width x height rectangle at (x, y) of the working-scale
+ * image.  The buffers belong to the core and are valid during the call
+ * only. */
 typedef struct
 {
   const uint8_t *labels;   /* [width * height], 0 background, c class c */
@@ -90,7 +93,11 @@ typedef struct
   int            scale;    /* the image was shrunk this many times */
   int            iteration;
   double         elapsed;  /* seconds since training began */
+  int            x, y;     /* where the rectangle lies in ... */
+  int            image_width, image_height;  /* ... the working-scale image */
 } MgPreview;
+
+#define MG_PREVIEW_MAX_SIDE 768
 
 typedef void (*MgPreviewFn) (const MgPreview *preview, void *user_data);
 

@@ -38,6 +38,9 @@ typedef struct
   GError              *error;      /* why training could not run */
   gint64               changed;    /* when a training option changed; 0 */
   gint                 steps;
+  guint8              *thumb;      /* the first image, packed RGB */
+  gint                 thumb_w, thumb_h;
+  GdkRectangle         shown;      /* part of thumb in the preview */
 
   GtkWidget           *preview;
   GtkWidget           *caption;
@@ -72,6 +75,40 @@ finish_job (Dialog *d)
   d->job   = NULL;
 }
 
+/* Shows the rectangle (x, y, w, h) of the thumbnail under the preview. */
+static void
+show_part (Dialog *d,
+           gint    x,
+           gint    y,
+           gint    w,
+           gint    h)
+{
+  x = CLAMP (x, 0, d->thumb_w - 1);
+  y = CLAMP (y, 0, d->thumb_h - 1);
+  w = CLAMP (w, 1, d->thumb_w - x);
+  h = CLAMP (h, 1, d->thumb_h - y);
+  if (x == d->shown.x && y == d->shown.y && w == d->shown.width &&
+      h == d->shown.height)
+    return;
+  d->shown = (GdkRectangle) { x, y, w, h };
+  mgui_preview_set_image (d->preview,
+                          d->thumb + ((gsize) y * d->thumb_w + x) * 3,
+                          w, h, d->thumb_w * 3);
+}
+
+/* Large images are previewed in their centre only (MgPreview): show the
+ * same part of the picture. */
+static void
+show_preview_part (Dialog                *d,
+                   const MaskgrowPreview *p)
+{
+  gdouble fx = (gdouble) d->thumb_w / p->image_width;
+  gdouble fy = (gdouble) d->thumb_h / p->image_height;
+
+  show_part (d, (gint) (p->x * fx + 0.5), (gint) (p->y * fy + 0.5),
+             (gint) (p->width * fx + 0.5), (gint) (p->height * fy + 0.5));
+}
+
 static void
 start_training (Dialog *d)
 {
@@ -99,8 +136,12 @@ start_training (Dialog *d)
       return;
     }
   rgb = maskgrow_inputs_thumbnail (d->inputs, PREVIEW_SIDE, &w, &h);
-  mgui_preview_set_image (d->preview, rgb, w, h, w * 3);
-  g_free (rgb);
+  g_free (d->thumb);
+  d->thumb   = rgb;
+  d->shown   = (GdkRectangle) { 0, 0, 0, 0 };
+  d->thumb_w = w;
+  d->thumb_h = h;
+  show_part (d, 0, 0, w, h);
   mgui_preview_set_message (d->preview, _("Training…"));
   set_caption (d, _("Training: the preview appears after a second."));
   gtk_button_set_label (GTK_BUTTON (d->button), _("_Stop training"));
@@ -145,10 +186,15 @@ poll (gpointer data)
       gchar *text;
 
       mgui_preview_set_message (d->preview, NULL);
+      show_preview_part (d, preview);
       mgui_preview_set_result (d->preview, preview->labels, preview->prob,
                                preview->width, preview->height,
                                preview->classes);
-      text = g_strdup_printf (_("Step %d: %.0f %% of the pixels uncertain."),
+      text = g_strdup_printf (preview->width < preview->image_width ||
+                              preview->height < preview->image_height
+                              ? _("Step %d: %.0f %% of the pixels uncertain "
+                                  "(the centre of the image).")
+                              : _("Step %d: %.0f %% of the pixels uncertain."),
                               preview->iteration,
                               100 * MAX (0.0, mgui_preview_uncertain_fraction
                                                 (d->preview)));
@@ -385,5 +431,6 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   g_clear_error (&d.error);
   mg_model_free (d.model);
   maskgrow_inputs_free (d.inputs);
+  g_free (d.thumb);
   return run;
 }

@@ -137,6 +137,10 @@ job_preview_cb (const MgPreview *p,
   copy->height    = p->height;
   copy->classes   = p->classes;
   copy->iteration = p->iteration;
+  copy->x         = p->x;
+  copy->y         = p->y;
+  copy->image_width  = p->image_width;
+  copy->image_height = p->image_height;
 
   g_mutex_lock (&job->lock);
   maskgrow_preview_free (job->preview);

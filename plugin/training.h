@@ -30,6 +30,8 @@ typedef struct
   gfloat *prob;
   gint    width, height, classes;
   gint    iteration;
+  /* The rectangle shown, in the working-scale image (MgPreview). */
+  gint    x, y, image_width, image_height;
 } MaskgrowPreview;
 
 void maskgrow_preview_free (MaskgrowPreview *preview);

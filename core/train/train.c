@@ -95,8 +95,9 @@ typedef struct
   const MgTrainSample *samples; /* what the set was built from */
   const MgTrainSample *original; /* as given, at full size */
   uint8_t      *shown;    /* full-size label map for on_level, or NULL */
-  float        *preview_prob;   /* [classes + 1][plane of sample 0] */
-  uint8_t      *preview_labels; /* [plane of sample 0] */
+  float        *preview_prob;   /* [classes + 1][preview plane] */
+  uint8_t      *preview_labels; /* [preview plane] */
+  float        *preview_image;  /* the centre crop predicted, planar */
 } TrainRun;
 
 static void
@@ -110,6 +111,7 @@ train_run_free (TrainRun *r)
   free (r->drawn);
   free (r->preview_prob);
   free (r->preview_labels);
+  free (r->preview_image);
   free (r->scaled);
   free (r->shown);
 }
@@ -232,12 +234,19 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
                 np);
   if (c->on_preview != NULL)
     {
-      size_t plane = (size_t) samples[0].image.width
-                     * samples[0].image.height;
+      /* Sized for the crop (the working-scale image is never larger than
+       * the sample itself). */
+      const MgImage *im = &samples[0].image;
+      size_t plane = (size_t) (im->width < MG_PREVIEW_MAX_SIDE
+                               ? im->width : MG_PREVIEW_MAX_SIDE)
+                     * (im->height < MG_PREVIEW_MAX_SIDE
+                        ? im->height : MG_PREVIEW_MAX_SIDE);
 
       r->preview_prob = malloc (plane * r->set.classes * sizeof (float));
       r->preview_labels = malloc (plane);
-      if (r->preview_prob == NULL || r->preview_labels == NULL)
+      r->preview_image = malloc (plane * im->channels * sizeof (float));
+      if (r->preview_prob == NULL || r->preview_labels == NULL
+          || r->preview_image == NULL)
         return mg_error_set (err, MG_STATUS_NO_MEMORY, "out of memory");
     }
   if (c->levels > 0)
@@ -245,22 +254,34 @@ train_run_init (TrainRun *r, const MgTrainSample *samples, int n,
   return MG_STATUS_OK;
 }
 
-/* Predicts the first training image at the working scale with the model
- * as it is and hands it to on_preview. */
+/* Predicts the first training image at the working scale (its centre,
+ * at most MG_PREVIEW_MAX_SIDE square) with the model as it is and hands
+ * it to on_preview. */
 static MgStatus
 show_preview (TrainRun *r, const MgTrainConfig *c, int iteration,
               double elapsed, MgError *err)
 {
   const MgImage *im = &r->samples[0].image;
-  MgPreview p = { r->preview_labels, r->preview_prob, im->width, im->height,
-                  r->set.classes - 1, r->model->scale, iteration, elapsed };
-  MgStatus st = mg_predict (r->model, im, r->preview_prob, NULL, NULL, NULL,
-                            err);
+  int w = im->width < MG_PREVIEW_MAX_SIDE ? im->width : MG_PREVIEW_MAX_SIDE;
+  int h = im->height < MG_PREVIEW_MAX_SIDE ? im->height : MG_PREVIEW_MAX_SIDE;
+  int x0 = (im->width - w) / 2, y0 = (im->height - h) / 2;
+  MgImage crop = { r->preview_image, im->channels, w, h };
+  MgPreview p = { r->preview_labels, r->preview_prob, w, h,
+                  r->set.classes - 1, r->model->scale, iteration, elapsed,
+                  x0, y0, im->width, im->height };
+  MgStatus st;
 
+  for (int ch = 0; ch < im->channels; ch++)
+    for (int y = 0; y < h; y++)
+      memcpy (r->preview_image + ((size_t) ch * h + y) * w,
+              im->data + ((size_t) ch * im->height + y0 + y) * im->width
+              + x0,
+              (size_t) w * sizeof (float));
+  st = mg_predict (r->model, &crop, r->preview_prob, NULL, NULL, NULL, err);
   if (st != MG_STATUS_OK)
     return st;
   mg_argmax (r->preview_labels, r->preview_prob, r->set.classes,
-             (size_t) im->width * im->height);
+             (size_t) w * h);
   c->on_preview (&p, c->preview_data);
   return MG_STATUS_OK;
 }

@@ -214,6 +214,91 @@ expect_train_error (MgTrainSample *sample, const char *needle)
     g_error ("expected '%s' in '%s'", needle, err.message);
 }
 
+typedef struct
+{
+  int      count;
+  gboolean consistent;   /* labels = argmax (prob), planes sum to 1 */
+  int      width, height, x, y, image_width, image_height;
+} Previews;
+
+static void
+on_preview (const MgPreview *p, void *data)
+{
+  Previews *seen  = data;
+  size_t    plane = (size_t) p->width * p->height;
+
+  seen->count++;
+  seen->width        = p->width;
+  seen->height       = p->height;
+  seen->x            = p->x;
+  seen->y            = p->y;
+  seen->image_width  = p->image_width;
+  seen->image_height = p->image_height;
+  for (size_t i = 0; i < plane; i++)
+    {
+      double sum  = 0;
+      int    best = 0;
+
+      for (int c = 0; c <= p->classes; c++)
+        {
+          sum += p->prob[c * plane + i];
+          if (p->prob[c * plane + i] > p->prob[best * plane + i])
+            best = c;
+        }
+      if (fabs (sum - 1.0) > 1e-4 || p->labels[i] != best)
+        seen->consistent = FALSE;
+    }
+}
+
+/* An image wider than MG_PREVIEW_MAX_SIDE at the working scale: previews
+ * show its centre, MG_PREVIEW_MAX_SIDE wide, and say where it lies. */
+static void
+test_preview_crop (void)
+{
+  enum { PW = 900, PH = 100 };
+  float        *image = g_new (float, PW * PH);
+  uint8_t      *hints = g_new0 (uint8_t, PW * PH);
+  MgTrainSample sample = { { image, 1, PW, PH }, hints, NULL };
+  MgTrainConfig config;
+  MgModel      *model = NULL;
+  MgError       err   = { 0 };
+  Previews      seen  = { 0, TRUE, 0, 0, 0, 0, 0, 0 };
+
+  /* Bright bars on dark, a blob in a bar and strokes between them. */
+  for (int y = 0; y < PH; y++)
+    for (int x = 0; x < PW; x++)
+      {
+        gboolean bar = (x / 30) % 2 == 0;
+
+        image[y * PW + x] = bar ? 0.8f : 0.2f;
+        if (y > 40 && y < 60 && x % 60 > 5 && x % 60 < 25)
+          hints[y * PW + x] = 2;
+        else if (y > 40 && y < 60 && x % 60 > 35 && x % 60 < 55)
+          hints[y * PW + x] = 1;
+      }
+  mg_train_config_init (&config);
+  config.seconds = 0;
+  config.iterations = 8;
+  config.scale = 1;
+  config.preview_seconds = 1e-6;   /* as often as the cost rule allows */
+  config.on_preview = on_preview;
+  config.preview_data = &seen;
+  g_assert_cmpint (mg_train (&sample, 1, &config, NULL, NULL, &model, &err),
+                   ==, MG_STATUS_OK);
+  g_test_message ("%d previews", seen.count);
+  g_assert_cmpint (seen.count, >=, 1);
+  g_assert_cmpint (seen.width, ==, MG_PREVIEW_MAX_SIDE);
+  g_assert_cmpint (seen.height, ==, PH);
+  g_assert_cmpint (seen.x, ==, (PW - MG_PREVIEW_MAX_SIDE) / 2);
+  g_assert_cmpint (seen.y, ==, 0);
+  g_assert_cmpint (seen.image_width, ==, PW);
+  g_assert_cmpint (seen.image_height, ==, PH);
+  g_assert_true (seen.consistent);
+  mg_model_free (model);
+  g_free (image);
+  g_free (hints);
+}
+
 static void
 test_errors (void)
 {
@@ -258,5 +343,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/train/deterministic", test_deterministic);
   g_test_add_func ("/core/train/cancel-keeps-model", test_cancel_keeps_model);
   g_test_add_func ("/core/train/errors", test_errors);
+  g_test_add_func ("/core/train/preview-crop", test_preview_crop);
   return g_test_run ();
 }
