@@ -140,3 +140,16 @@ maskgrow_source_layer (GimpImage    *image,
                                "layer."));
   return layer;
 }
+
+void
+maskgrow_layer_insert_above (GimpImage *image,
+                             GimpLayer *layer,
+                             GimpLayer *above)
+{
+  GimpItem *parent = gimp_item_get_parent (GIMP_ITEM (above));
+
+  /* At above's position: above moves down one. */
+  gimp_image_insert_layer (image, layer, GIMP_LAYER (parent),
+                           gimp_image_get_item_position (image,
+                                                         GIMP_ITEM (above)));
+}

@@ -25,6 +25,11 @@ GimpLayer *maskgrow_source_layer  (GimpImage    *image,
                                    GimpLayer    *exact,
                                    GError      **error);
 
+/* Inserts the new layer `layer` just above `above`, in the same group. */
+void       maskgrow_layer_insert_above (GimpImage *image,
+                                        GimpLayer *layer,
+                                        GimpLayer *above);
+
 /* Sets error to the translated `format`, whose one conversion is a %s for
  * the item's name (every message about a layer names it). */
 void       maskgrow_set_item_error (GError     **error,

@@ -126,3 +126,19 @@ maskgrow_one_drawable (GimpProcedure   *procedure,
                                               GIMP_PDB_CALLING_ERROR, error);
   return FALSE;
 }
+
+gboolean
+maskgrow_procedure_dialog (GimpProcedure       *procedure,
+                           GimpProcedureConfig *config,
+                           const gchar         *title)
+{
+  GtkWidget *dialog;
+  gboolean   run;
+
+  gimp_ui_init (MASKGROW_BINARY);
+  dialog = gimp_procedure_dialog_new (procedure, config, title);
+  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), NULL);
+  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
+  gtk_widget_destroy (dialog);
+  return run;
+}

@@ -100,58 +100,40 @@ fill_class_prob (guint8 *strip, gint y0, gint rows,
   memcpy (strip, src, (gsize) result->region.width * rows * sizeof (gfloat));
 }
 
-/* Colours of a label or instance layer: entry[v] for map value v, bpp
- * bytes each (RGBA or grey + alpha), entry 0 transparent. */
+/* Colours of a label or instance layer: entry[v] for map value v (the
+ * class, or the instance when by_instance), bpp bytes each (RGBA or grey
+ * + alpha), entry 0 transparent. */
 typedef struct
 {
   guint8 (*colours)[4];
   gint     bpp;
+  gboolean by_instance;
 } Colours;
 
 static void
-fill_label_colours (guint8 *strip, gint y0, gint rows,
-                    const MaskgrowResult *result, gconstpointer data)
+fill_colours (guint8 *strip, gint y0, gint rows,
+              const MaskgrowResult *result, gconstpointer data)
 {
-  const Colours *c   = data;
-  const guint8  *src = result->labels + row_start (result, y0);
+  const Colours *c     = data;
+  gsize          start = row_start (result, y0);
   gsize          i;
 
   for (i = 0; i < (gsize) result->region.width * rows; i++)
-    memcpy (strip + c->bpp * i, c->colours[src[i]], c->bpp);
+    memcpy (strip + c->bpp * i,
+            c->colours[c->by_instance ? result->instances[start + i]
+                                      : result->labels[start + i]],
+            c->bpp);
 }
 
-static void
-fill_instance_colours (guint8 *strip, gint y0, gint rows,
-                       const MaskgrowResult *result, gconstpointer data)
-{
-  const Colours  *c   = data;
-  const guint32  *src = result->instances + row_start (result, y0);
-  gsize           i;
-
-  for (i = 0; i < (gsize) result->region.width * rows; i++)
-    memcpy (strip + c->bpp * i, c->colours[src[i]], c->bpp);
-}
-
-/* Fully saturated hue h (0..1) at saturation s, value v, as RGB u8. */
+/* Hue h, saturation s, value v (0..1) as sRGB u8, converted by babl. */
 static void
 hsv_to_rgb (gdouble h, gdouble s, gdouble v, guint8 rgb[3])
 {
-  gdouble f = h * 6.0 - floor (h * 6.0);
-  gdouble p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-  gdouble r, g, b;
+  gfloat hsv[3] = { (gfloat) h, (gfloat) s, (gfloat) v };
 
-  switch ((gint) floor (h * 6.0) % 6)
-    {
-    case 0:  r = v; g = t; b = p; break;
-    case 1:  r = q; g = v; b = p; break;
-    case 2:  r = p; g = v; b = t; break;
-    case 3:  r = p; g = q; b = v; break;
-    case 4:  r = t; g = p; b = v; break;
-    default: r = v; g = p; b = q; break;
-    }
-  rgb[0] = (guint8) lround (255 * r);
-  rgb[1] = (guint8) lround (255 * g);
-  rgb[2] = (guint8) lround (255 * b);
+  babl_process (babl_fish (babl_format ("HSV float"),
+                           babl_format ("R'G'B' u8")),
+                hsv, rgb, 1);
 }
 
 gboolean
@@ -283,15 +265,12 @@ layer_new_above (GimpImage            *image,
 {
   gboolean   grey = gimp_image_get_base_type (image) != GIMP_RGB;
   GimpLayer *layer;
-  GimpItem  *parent = gimp_item_get_parent (GIMP_ITEM (source));
 
   layer = gimp_layer_new (image, name, result->region.width,
                           result->region.height,
                           grey ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE,
                           100.0, GIMP_LAYER_MODE_NORMAL);
-  gimp_image_insert_layer (image, layer, GIMP_LAYER (parent),
-                           gimp_image_get_item_position (image,
-                                                         GIMP_ITEM (source)));
+  maskgrow_layer_insert_above (image, layer, source);
   gimp_layer_set_offsets (layer, result->region.x, result->region.y);
   return layer;
 }
@@ -303,7 +282,7 @@ label_layer_add (GimpImage            *image,
 {
   gboolean   grey = gimp_image_get_base_type (image) != GIMP_RGB;
   Colours    colours = { g_malloc0 (4 * ((gsize) result->classes + 1)),
-                         grey ? 2 : 4 };
+                         grey ? 2 : 4, FALSE };
   GimpLayer *layer;
   gint       c;
 
@@ -323,7 +302,7 @@ label_layer_add (GimpImage            *image,
   layer = layer_new_above (image, source, _("maskgrow labels"), result);
   write_drawable (GIMP_DRAWABLE (layer),
                   babl_format (grey ? "Y'A u8" : "R'G'B'A u8"),
-                  result, fill_label_colours, &colours);
+                  result, fill_colours, &colours);
   g_free (colours.colours);
   return layer;
 }
@@ -335,7 +314,7 @@ instance_layer_add (GimpImage            *image,
 {
   gboolean   grey = gimp_image_get_base_type (image) != GIMP_RGB;
   Colours    colours = { g_malloc0 (4 * ((gsize) result->count + 1)),
-                         grey ? 2 : 4 };
+                         grey ? 2 : 4, TRUE };
   GimpLayer *layer;
   gchar     *name;
   guint32    n;
@@ -363,7 +342,7 @@ instance_layer_add (GimpImage            *image,
   g_free (name);
   write_drawable (GIMP_DRAWABLE (layer),
                   babl_format (grey ? "Y'A u8" : "R'G'B'A u8"),
-                  result, fill_instance_colours, &colours);
+                  result, fill_colours, &colours);
   g_free (colours.colours);
   return layer;
 }

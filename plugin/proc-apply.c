@@ -6,7 +6,6 @@
  *      #:drawables (vector layer) #:model-file "cells.mgm"
  *      #:selection "none" #:channels "none" #:label-layer #t)
  */
-#include <libgimp/gimpui.h>
 #include <glib/gi18n.h>
 
 #include "maskgrow-core.h"
@@ -47,22 +46,6 @@ load_model (GimpImage           *image,
   return model;
 }
 
-static gboolean
-apply_dialog (GimpProcedure       *procedure,
-              GimpProcedureConfig *config)
-{
-  GtkWidget *dialog;
-  gboolean   run;
-
-  gimp_ui_init (MASKGROW_BINARY);
-  dialog = gimp_procedure_dialog_new (procedure, config,
-                                      _("Apply a maskgrow Model"));
-  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), NULL);
-  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
-  gtk_widget_destroy (dialog);
-  return run;
-}
-
 static GimpValueArray *
 apply_run (GimpProcedure        *procedure,
            GimpRunMode           run_mode,
@@ -78,7 +61,9 @@ apply_run (GimpProcedure        *procedure,
   gegl_init (NULL, NULL);
   if (! maskgrow_one_drawable (procedure, drawables, &values))
     return values;
-  if (run_mode == GIMP_RUN_INTERACTIVE && ! apply_dialog (procedure, config))
+  if (run_mode == GIMP_RUN_INTERACTIVE &&
+      ! maskgrow_procedure_dialog (procedure, config,
+                                   _("Apply a maskgrow Model")))
     return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                              NULL);
 

@@ -60,11 +60,8 @@ hints_layer_add (GimpImage   *image,
                                      gimp_image_get_height (image),
                                      GIMP_RGBA_IMAGE, 100.0,
                                      GIMP_LAYER_MODE_NORMAL);
-  GimpItem  *parent = gimp_item_get_parent (GIMP_ITEM (above));
 
-  gimp_image_insert_layer (image, layer, GIMP_LAYER (parent),
-                           gimp_image_get_item_position (image,
-                                                         GIMP_ITEM (above)));
+  maskgrow_layer_insert_above (image, layer, above);
   /* New layers are filled with transparency: nothing painted yet. */
   gimp_drawable_fill (GIMP_DRAWABLE (layer), GIMP_FILL_TRANSPARENT);
   return layer;

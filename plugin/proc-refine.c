@@ -12,12 +12,12 @@
  * neighbour), plus the object that holds most of each selected blob.
  */
 #include <math.h>
-#include <string.h>
 
-#include <libgimp/gimpui.h>
 #include <glib/gi18n.h>
 
 #include "maskgrow-core.h"
+#include "target/components.h"
+#include "target/edt.h"
 
 #include "adapt.h"
 #include "inputs.h"
@@ -61,42 +61,17 @@ read_mask (GimpDrawable        *drawable,
   return mask;
 }
 
-/* Chamfer (3-4) distance to the nearest mask pixel, in pixels (within 8 %
- * of Euclidean: enough for "far from the selection"). */
+/* Euclidean distance to the nearest mask pixel (core/target/edt.h). */
 static gfloat *
 distance_to (const guint8 *mask,
              gint          w,
              gint          h)
 {
-  gfloat *d = g_new (gfloat, (gsize) w * h);
-  gint    x, y;
+  gfloat  *d       = g_new (gfloat, (gsize) w * h);
+  gpointer scratch = g_malloc (mg_edt_scratch_size (w, h));
 
-  for (y = 0; y < h; y++)
-    for (x = 0; x < w; x++)
-      {
-        gsize  i = (gsize) y * w + x;
-        gfloat v = mask[i] ? 0.0f : G_MAXFLOAT / 2;
-
-        if (x > 0)              v = MIN (v, d[i - 1] + 3);
-        if (y > 0)              v = MIN (v, d[i - w] + 3);
-        if (x > 0 && y > 0)     v = MIN (v, d[i - w - 1] + 4);
-        if (x + 1 < w && y > 0) v = MIN (v, d[i - w + 1] + 4);
-        d[i] = v;
-      }
-  for (y = h - 1; y >= 0; y--)
-    for (x = w - 1; x >= 0; x--)
-      {
-        gsize  i = (gsize) y * w + x;
-        gfloat v = d[i];
-
-        if (x + 1 < w)              v = MIN (v, d[i + 1] + 3);
-        if (y + 1 < h)              v = MIN (v, d[i + w] + 3);
-        if (x + 1 < w && y + 1 < h) v = MIN (v, d[i + w + 1] + 4);
-        if (x > 0 && y + 1 < h)     v = MIN (v, d[i + w - 1] + 4);
-        d[i] = v;
-      }
-  for (x = 0; x < w * h; x++)
-    d[x] /= 3.0f;
+  mg_edt (d, mask, w, h, scratch);
+  g_free (scratch);
   return d;
 }
 
@@ -132,50 +107,6 @@ quick_hints (const guint8 *mask,
   return hints;
 }
 
-/* Labels the 4-connected pieces (blobs) of mask: blob[i] = 1..n on the
- * mask, 0 elsewhere; returns n. */
-static guint32
-label_blobs (const guint8 *mask,
-             gint          w,
-             gint          h,
-             guint32      *blob)
-{
-  gsize   *stack = g_new (gsize, (gsize) w * h);
-  guint32  n     = 0;
-  gsize    i;
-
-  memset (blob, 0, (gsize) w * h * sizeof (guint32));
-  for (i = 0; i < (gsize) w * h; i++)
-    {
-      gsize top = 0;
-
-      if (! mask[i] || blob[i] != 0)
-        continue;
-      blob[i] = ++n;
-      stack[top++] = i;
-      while (top > 0)
-        {
-          gsize p = stack[--top];
-          gint  x = p % w, y = p / w;
-          gsize q[4];
-          gint  k, m = 0;
-
-          if (x > 0)     q[m++] = p - 1;
-          if (x + 1 < w) q[m++] = p + 1;
-          if (y > 0)     q[m++] = p - w;
-          if (y + 1 < h) q[m++] = p + w;
-          for (k = 0; k < m; k++)
-            if (mask[q[k]] && blob[q[k]] == 0)
-              {
-                blob[q[k]]   = n;
-                stack[top++] = q[k];
-              }
-        }
-    }
-  g_free (stack);
-  return n;
-}
-
 /* The objects to select: every instance the mask covers at least
  * REFINE_MIN_COVER of, and for every blob of the mask the instance that
  * holds most of it (so a small blob in an object the network merged with
@@ -191,8 +122,11 @@ covered_objects (const guint32 *instances,
   gsize       n       = (gsize) w * h;
   guint32    *area    = g_new0 (guint32, count + 1);
   guint32    *covered = g_new0 (guint32, count + 1);
-  guint32    *blob    = g_new (guint32, n);
-  guint32     blobs   = label_blobs (mask, w, h, blob);
+  gint32     *blob    = g_new (gint32, n);
+  gint32     *scratch = g_new (gint32, n);
+  /* The 4-connected pieces (blobs) of the mask, 1..blobs. */
+  guint32     blobs   = (guint32) mg_components (blob, mask, w, h, 4,
+                                                 scratch);
   GHashTable *pairs   = g_hash_table_new (g_int64_hash, g_int64_equal);
   guint32    *best    = g_new0 (guint32, blobs + 1);
   guint32    *best_n  = g_new0 (guint32, blobs + 1);
@@ -236,26 +170,11 @@ covered_objects (const guint32 *instances,
   g_free (keys);
   g_free (best_n);
   g_free (best);
+  g_free (scratch);
   g_free (blob);
   g_free (area);
   g_free (covered);
   return out;
-}
-
-static gboolean
-refine_dialog (GimpProcedure       *procedure,
-               GimpProcedureConfig *config)
-{
-  GtkWidget *dialog;
-  gboolean   run;
-
-  gimp_ui_init (MASKGROW_BINARY);
-  dialog = gimp_procedure_dialog_new (procedure, config,
-                                      _("Refine the Selection"));
-  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog), NULL);
-  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
-  gtk_widget_destroy (dialog);
-  return run;
 }
 
 static GimpValueArray *
@@ -290,7 +209,9 @@ refine_run (GimpProcedure        *procedure,
   gegl_init (NULL, NULL);
   if (! maskgrow_one_drawable (procedure, drawables, &values))
     return values;
-  if (run_mode == GIMP_RUN_INTERACTIVE && ! refine_dialog (procedure, config))
+  if (run_mode == GIMP_RUN_INTERACTIVE &&
+      ! maskgrow_procedure_dialog (procedure, config,
+                                   _("Refine the Selection")))
     return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                              NULL);
   if (! maskgrow_options_get_training (config, &training, &error))

@@ -27,4 +27,10 @@ gboolean maskgrow_one_drawable (GimpProcedure   *procedure,
                                 GimpDrawable   **drawables,
                                 GimpValueArray **values);
 
+/* The procedure's arguments in a GimpProcedureDialog titled `title`;
+ * TRUE if the person pressed OK.  (Segment has its own, dialog.h.) */
+gboolean maskgrow_procedure_dialog (GimpProcedure       *procedure,
+                                    GimpProcedureConfig *config,
+                                    const gchar         *title);
+
 #endif /* MASKGROW_PROCEDURES_H */

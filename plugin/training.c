@@ -21,19 +21,29 @@ config_from (MgTrainConfig          *config,
   config->threads    = training->threads;
 }
 
+/* TRUE at most every PROGRESS_INTERVAL (*last: the last time, µs). */
+static gboolean
+progress_due (gint64 *last)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - *last < PROGRESS_INTERVAL * G_USEC_PER_SEC)
+    return FALSE;
+  *last = now;
+  return TRUE;
+}
+
 static bool
 gimp_progress_cb (const MgProgress *p,
                   void             *user_data)
 {
-  gint64 *last = user_data;
-  gint64  now  = g_get_monotonic_time ();
-
-  if (now - *last < PROGRESS_INTERVAL * G_USEC_PER_SEC)
-    return true;
-  *last = now;
-  gimp_progress_set_text_printf (_("maskgrow: training, step %d, loss %.3f"),
-                                 p->iteration, p->loss);
-  gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
+  if (progress_due (user_data))
+    {
+      gimp_progress_set_text_printf (_("maskgrow: training, step %d, "
+                                       "loss %.3f"),
+                                     p->iteration, p->loss);
+      gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
+    }
   return true;   /* Cancel never reaches a plug-in (guide §8). */
 }
 
@@ -41,14 +51,8 @@ bool
 maskgrow_segment_progress_cb (const MgProgress *p,
                               void             *user_data)
 {
-  gint64 *last = user_data;
-  gint64  now  = g_get_monotonic_time ();
-
-  if (now - *last >= PROGRESS_INTERVAL * G_USEC_PER_SEC)
-    {
-      *last = now;
-      gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
-    }
+  if (progress_due (user_data))
+    gimp_progress_update (CLAMP (p->fraction, 0.0, 1.0));
   return true;
 }
 
