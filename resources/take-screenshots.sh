@@ -24,15 +24,11 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/maskgrow-shots.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-export GIMP3_DIRECTORY=$tmp/gimp HOME=$tmp/home
-export XDG_CONFIG_HOME=$tmp/home/.config XDG_CACHE_HOME=$tmp/home/.cache
-export XDG_DATA_HOME=$tmp/home/.local/share XDG_RUNTIME_DIR=$tmp/run
+. "$src/tests/private-gimp.sh"
+private_gimp "$tmp" "$build/plugin/maskgrow"
 export MG_SYNC=$tmp/sync MG_SAMPLES=$src/resources/samples
 export OPENBLAS_THREAD_TIMEOUT=4
-mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow" "$HOME" "$XDG_RUNTIME_DIR" \
-         "$MG_SYNC" "$out"
-chmod 700 "$XDG_RUNTIME_DIR"
-cp "$build/plugin/maskgrow" "$GIMP3_DIRECTORY/plug-ins/maskgrow/maskgrow"
+mkdir -p "$MG_SYNC" "$out"
 
 cat > "$tmp/driver.sh" <<EOS
 #!/usr/bin/env bash

@@ -34,13 +34,10 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/maskgrow-batch-test.XXXXXX")
 [ -n "${MASKGROW_TEST_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
-export GIMP3_DIRECTORY=$tmp/gimp HOME=$tmp/home
-export XDG_CONFIG_HOME=$tmp/home/.config XDG_CACHE_HOME=$tmp/home/.cache
-export XDG_DATA_HOME=$tmp/home/.local/share
+. "$(dirname "${BASH_SOURCE[0]}")/../private-gimp.sh"
+private_gimp "$tmp" "$plugin"
 unset DISPLAY WAYLAND_DISPLAY
-mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow" "$HOME" "$tmp/in" \
-         "$tmp/out-scm" "$tmp/out-py" "$tmp/labels"
-cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/maskgrow/maskgrow"
+mkdir -p "$tmp/in" "$tmp/out-scm" "$tmp/out-py" "$tmp/labels"
 cp "$data/nuclei-grey.png" "$tmp/in/a.png"
 cp "$data/nuclei-grey.png" "$tmp/in/b.png"
 

@@ -44,6 +44,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/maskgrow-i18n-test.XXXXXX")
 [ -n "${MASKGROW_TEST_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 unset DISPLAY WAYLAND_DISPLAY LC_MESSAGES LANG
+. "$(dirname "${BASH_SOURCE[0]}")/../private-gimp.sh"
 mkdir -p "$tmp/locales"
 cp -r "$c_utf8" "$tmp/locales/de_DE.UTF-8"
 export LOCPATH=$tmp/locales
@@ -78,11 +79,7 @@ PY
 run_gimp ()
 {
   local ll=$1 dir=$tmp/$1
-  export GIMP3_DIRECTORY=$dir/gimp HOME=$dir/home
-  export XDG_CONFIG_HOME=$dir/home/.config XDG_CACHE_HOME=$dir/home/.cache
-  export XDG_DATA_HOME=$dir/home/.local/share
-  mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow" "$HOME"
-  cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/maskgrow/maskgrow"
+  private_gimp "$dir" "$plugin"
   for c in de fr; do
     mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow/locale/$c/LC_MESSAGES"
     # A catalogue missing from the build is not skipped: the checks fail.

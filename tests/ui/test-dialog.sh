@@ -30,12 +30,8 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/maskgrow-ui-test.XXXXXX")
 [ -n "${MASKGROW_TEST_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
-export GIMP3_DIRECTORY=$tmp/gimp HOME=$tmp/home
-export XDG_CONFIG_HOME=$tmp/home/.config XDG_CACHE_HOME=$tmp/home/.cache
-export XDG_DATA_HOME=$tmp/home/.local/share XDG_RUNTIME_DIR=$tmp/run
-mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow" "$HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/maskgrow/maskgrow"
+. "$(dirname "${BASH_SOURCE[0]}")/../private-gimp.sh"
+private_gimp "$tmp" "$plugin"
 
 batch="
 (script-fu-use-v3)

@@ -25,14 +25,10 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/maskgrow-undo-test.XXXXXX")
 [ -n "${MASKGROW_TEST_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
-export GIMP3_DIRECTORY=$tmp/gimp HOME=$tmp/home
-export XDG_CONFIG_HOME=$tmp/home/.config XDG_CACHE_HOME=$tmp/home/.cache
-export XDG_DATA_HOME=$tmp/home/.local/share XDG_RUNTIME_DIR=$tmp/run
+. "$(dirname "${BASH_SOURCE[0]}")/../private-gimp.sh"
+private_gimp "$tmp" "$plugin"
 export MG_SYNC=$tmp/sync MG_DATA=$src/tests/data
-mkdir -p "$GIMP3_DIRECTORY/plug-ins/maskgrow" "$HOME" "$XDG_RUNTIME_DIR" \
-         "$MG_SYNC"
-chmod 700 "$XDG_RUNTIME_DIR"
-cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/maskgrow/maskgrow"
+mkdir -p "$MG_SYNC"
 
 cat > "$tmp/run.sh" <<EOS
 #!/bin/sh
