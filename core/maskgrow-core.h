@@ -112,14 +112,22 @@ typedef struct
   float    learning_rate;  /* Adam step size */
   /* The recursive recipe (methods.md §1(d)): the three tasks (seg,
    * approx, sep) are always trained; after a first stage (40 % of the
-   * budget) the approximation masks are grown `levels` times into the
-   * pixels the network gives to their class, and training goes on with
-   * them.  levels 0 trains the approx task on the painted hints only.
-   * Measured at the default budget (README, 'How it works'), growing did
-   * not beat levels 0 on the shared data, so 0 is the default. */
-  int      levels;         /* recursion levels */
-  int      growth;         /* most pixels a region grows per level */
+   * budget) the approximation targets are evolved `levels` times from
+   * the network's prediction and training goes on with them: the
+   * background gains a ring `margin` px wide, 2 px outside every object
+   * the network finds for a painted object (target/margin.h), and the
+   * painted objects grow by up to `growth` px into pixels the network
+   * gives to their class with `confidence`.  Measured at the default
+   * budget (README, 'How it works'): the ring removes most of the halo
+   * around small dense objects (H&E nuclei) but costs a little on the
+   * other data, and growing the objects did not help: levels are off by
+   * default, and when on, objects do not grow unless asked. */
+  int      levels;         /* recursion levels; 0 = painted hints only */
+  int      growth;         /* most pixels an object grows per level, 0..
+                            * (0 = objects do not grow) */
   float    confidence;     /* least class probability for a grown pixel */
+  int      margin;         /* background ring: pixels up to this far from
+                            * a found object (from 2); 0 = no ring */
   /* The network works on the images shrunk by this factor, 1..8, so that
    * large objects fit its field of view; 0 = choose from the size of the
    * painted objects (train/scale.h).  Stored in the model. */
@@ -139,7 +147,8 @@ typedef struct
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
- * no growing levels (when on: up to 8 px per level at confidence 0.6);
+ * no levels (when on: a 4 px background ring per level, objects do not
+ * grow; `growth` px per level at confidence 0.6 when asked);
  * working scale chosen automatically (scale 0); previews every 2 s when
  * asked for. */
 void mg_train_config_init (MgTrainConfig *config);

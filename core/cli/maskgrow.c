@@ -3,7 +3,8 @@
  *   maskgrow train --image IMG --hints HINTS [--exact EXACT]
  *                  [--image IMG --hints HINTS ...] --model OUT.mgm
  *                  [--seconds N] [--iterations N] [--seed S] [--threads T]
- *                  [--quiet] [--levels N] [--growth PX] [--confidence P]
+ *                  [--quiet] [--levels N] [--margin PX] [--growth PX]
+ *                  [--confidence P]
  *                  [--scale F] [--dump-levels DIR]
  *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
  *                  [--probabilities PROB.png] [--instances IDS.png]
@@ -35,8 +36,9 @@ static const char usage[] =
   "                      [--image IMG --hints HINTS ...] --model OUT.mgm\n"
   "                      [--seconds N] [--iterations N] [--seed S]\n"
   "                      [--threads T] [--quiet]\n"
-  "                      [--levels N] [--growth PX] [--confidence P]\n"
-  "         (recursive mask growing, experimental: off by default)\n"
+  "                      [--levels N] [--margin PX] [--growth PX]\n"
+  "                      [--confidence P]  (recursive levels: default 0;\n"
+  "                      per level a 4 px background ring, no growth)\n"
   "                      [--dump-levels DIR]  (each level's masks as\n"
   "                      DIR/level-L-image-I.png, hint convention)\n"
   "                      [--scale F]  (work on images shrunk F times,\n"
@@ -189,8 +191,9 @@ typedef struct
 static const NumberOption train_numbers[] = {
   { "--seconds", 0, 1e6 },  { "--iterations", 0, 1e8 },
   { "--seed", 0, 1e15 },    { "--threads", 0, 1024 },
-  { "--levels", 0, 20 },    { "--growth", 1, 1000 },
+  { "--levels", 0, 20 },    { "--growth", 0, 1000 },
   { "--confidence", 0, 1 }, { "--scale", 0, 8 },
+  { "--margin", 0, 100 },
 };
 
 static int
@@ -215,6 +218,7 @@ set_train_number (MgTrainConfig *c, int which, double v)
     case 5: c->growth = (int) v; break;
     case 6: c->confidence = (float) v; break;
     case 7: c->scale = (int) v; break;
+    case 8: c->margin = (int) v; break;
     }
 }
 

@@ -229,7 +229,8 @@ mg_train_set_reindex (MgTrainSet *set)
 
       for (size_t o = 0; o < n; o++)
         {
-          if (im->target[o] != MG_IGNORE)
+          if (im->target[o] != MG_IGNORE
+              && (im->ring == NULL || ! im->ring[o]))
             counts[im->target[o]]++;
           if (im->seg[o] != MG_IGNORE)
             set->n_seg[im->seg[o]]++;
@@ -247,12 +248,13 @@ mg_train_set_reindex (MgTrainSet *set)
     }
   for (int i = 0; i < set->n_images; i++)
     {
-      size_t n = (size_t) set->images[i].width * set->images[i].height;
+      const MgTrainImage *im = &set->images[i];
+      size_t n = (size_t) im->width * im->height;
 
       for (size_t o = 0; o < n; o++)
         {
-          uint8_t t = set->images[i].target[o];
-          if (t != MG_IGNORE)
+          uint8_t t = im->target[o];
+          if (t != MG_IGNORE && (im->ring == NULL || ! im->ring[o]))
             set->pixels[t][filled[t]++] = ((uint64_t) i << 32) | o;
         }
     }
@@ -271,6 +273,7 @@ mg_train_set_free (MgTrainSet *set)
       free (set->images[i].seg);
       free (set->images[i].sep);
       free (set->images[i].strokes);
+      free (set->images[i].ring);
     }
   free (set->images);
   for (int k = 0; k <= MG_MAX_CLASSES; k++)

@@ -19,6 +19,10 @@ typedef struct
                      * hints */
   uint8_t *sep;     /* separation task: 1 gap, 0 not (target/gaps.h) */
   uint8_t *strokes; /* separation strokes (non-zero), or NULL */
+  uint8_t *ring;    /* background ring pixels of the recursive recipe
+                     * (non-zero), or NULL: targets, but never patch
+                     * centres nor counted in n_pixels, so the patches and
+                     * class weights stay those of what was painted */
 } MgTrainImage;
 
 typedef struct
@@ -27,7 +31,8 @@ typedef struct
   MgTrainImage *images;
   int           channels;
   int           classes;                 /* outputs incl. background */
-  /* labelled pixels of class k: image index << 32 | pixel offset */
+  /* labelled pixels of class k (ring pixels left out): image index << 32
+   * | pixel offset */
   uint64_t     *pixels[MG_MAX_CLASSES + 1];
   size_t        n_pixels[MG_MAX_CLASSES + 1];
   /* labelled pixels per class of the other two tasks */

@@ -5,12 +5,19 @@
 #include "error.h"
 #include "infer/predict.h"
 #include "ops/ops.h"
+#include "target/margin.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* A gap the separation head is at least this sure of blocks growth. */
 #define MG_GAP_BLOCK 0.5f
+
+/* The ring starts this far out from a found object: the network's edge
+ * is uncertain by about a pixel, and a ring right on it would teach the
+ * network to shrink objects (measured: inner 1 px scored 0.011 lower
+ * mean Dice than 2 px on six images). */
+#define MG_MARGIN_INNER 2.0f
 
 void
 mg_recursion_free (MgRecursion *rec)
@@ -28,7 +35,7 @@ mg_recursion_free (MgRecursion *rec)
 }
 
 MgStatus
-mg_recursion_init (MgRecursion *rec, const MgTrainSet *set, MgError *err)
+mg_recursion_init (MgRecursion *rec, MgTrainSet *set, MgError *err)
 {
   size_t largest = 0;
   int32_t *stack = NULL;
@@ -47,7 +54,17 @@ mg_recursion_init (MgRecursion *rec, const MgTrainSet *set, MgError *err)
   rec->prob = malloc (largest * set->classes * sizeof (float));
   rec->gap = malloc (largest * sizeof (float));
   rec->blocked = malloc (largest);
-  rec->scratch = malloc (mg_evolve_scratch_size ((int) largest, 1));
+  {
+    size_t a = mg_evolve_scratch_size ((int) largest, 1), b = 0;
+
+    for (int i = 0; i < set->n_images; i++)
+      {
+        size_t m = mg_margin_scratch_size (set->images[i].width,
+                                           set->images[i].height);
+        b = m > b ? m : b;
+      }
+    rec->scratch = malloc (a > b ? a : b);
+  }
   stack = malloc (largest * sizeof (int32_t));
   if (rec->prob == NULL || rec->gap == NULL || rec->blocked == NULL
       || rec->scratch == NULL || stack == NULL)
@@ -59,6 +76,10 @@ mg_recursion_init (MgRecursion *rec, const MgTrainSet *set, MgError *err)
 
       rec->instance[i] = malloc (n * sizeof (int32_t));
       if (rec->instance[i] == NULL)
+        goto no_memory;
+      /* freed with the set */
+      if (set->images[i].ring == NULL
+          && (set->images[i].ring = calloc (n, 1)) == NULL)
         goto no_memory;
       mg_evolve_instances (rec->instance[i], im->target, im->width,
                            im->height, stack);
@@ -78,8 +99,8 @@ no_memory:
 MgStatus
 mg_recursion_level (MgRecursion *rec, MgTrainSet *set, const MgModel *model,
                     const MgTrainSample *samples,
-                    const MgEvolveParams *params, size_t *added,
-                    MgError *err)
+                    const MgEvolveParams *params, float margin,
+                    size_t *added, MgError *err)
 {
   *added = 0;
   for (int i = 0; i < set->n_images; i++)
@@ -94,9 +115,22 @@ mg_recursion_level (MgRecursion *rec, MgTrainSet *set, const MgModel *model,
       for (size_t o = 0; o < n; o++)
         rec->blocked[o] = (im->strokes != NULL && im->strokes[o])
                           || rec->gap[o] >= MG_GAP_BLOCK;
-      *added += mg_evolve (im->target, rec->instance[i], rec->prob,
-                           set->classes, im->width, im->height, rec->blocked,
-                           params, rec->scratch);
+      /* the ring first: grown objects must not take its pixels */
+      if (margin > 0)
+        *added += mg_margin (im->target, rec->prob, set->classes,
+                             im->width, im->height, MG_MARGIN_INNER, margin,
+                             rec->scratch);
+      /* new ring pixels: background regions for mg_evolve, and marked */
+      for (size_t o = 0; o < n; o++)
+        if (im->target[o] == 0 && rec->instance[i][o] == 0)
+          {
+            rec->instance[i][o] = 1;
+            im->ring[o] = 1;
+          }
+      if (params->growth > 0)
+        *added += mg_evolve (im->target, rec->instance[i], rec->prob,
+                             set->classes, im->width, im->height,
+                             rec->blocked, params, rec->scratch);
     }
   rec->labelled += *added;
   if (mg_train_set_reindex (set) != MG_STATUS_OK)

@@ -20,18 +20,21 @@ typedef struct
   size_t    labelled;  /* labelled pixels over all images */
 } MgRecursion;
 
-MgStatus mg_recursion_init  (MgRecursion *rec, const MgTrainSet *set,
+MgStatus mg_recursion_init  (MgRecursion *rec, MgTrainSet *set,
                              MgError *err);
 void     mg_recursion_free  (MgRecursion *rec);
 
-/* Predicts every training image with the model, grows the set's
- * approximation targets one level, never into separation strokes nor
- * where the separation head sees a gap (p >= 0.5), and re-indexes the
- * set.  samples: the images at the model's scale.  *added: pixels added. */
+/* Predicts every training image with the model and evolves the set's
+ * approximation targets one level: a background ring up to `margin` px
+ * around the objects found for painted objects (0 = none,
+ * target/margin.h), then objects grow by params->growth px (0 = none),
+ * never into separation strokes nor where the separation head sees a gap
+ * (p >= 0.5); then re-indexes the set.  samples: the images at the
+ * model's scale.  *added: pixels labelled. */
 MgStatus mg_recursion_level (MgRecursion *rec, MgTrainSet *set,
                              const MgModel *model,
                              const MgTrainSample *samples,
-                             const MgEvolveParams *params, size_t *added,
-                             MgError *err);
+                             const MgEvolveParams *params, float margin,
+                             size_t *added, MgError *err);
 
 #endif /* MG_RECURSIVE_H */

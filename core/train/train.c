@@ -33,7 +33,8 @@ mg_train_config_init (MgTrainConfig *config)
   config->batch = 4;
   config->learning_rate = 1e-3f;
   config->levels = 0;
-  config->growth = 8;
+  config->growth = 0;
+  config->margin = 4;
   config->confidence = 0.6f;
   config->scale = 0;
   config->on_level = NULL;
@@ -62,11 +63,12 @@ check_config (const MgTrainConfig *c, MgError *err)
   if (! (c->learning_rate > 0 && c->learning_rate < 1))
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "learning rate must be in (0, 1)");
-  if (c->levels < 0 || c->levels > 20 || c->growth < 1 || c->growth > 1000
+  if (c->levels < 0 || c->levels > 20 || c->growth < 0 || c->growth > 1000
+      || c->margin < 0 || c->margin > 100
       || ! (c->confidence >= 0 && c->confidence <= 1))
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
-                         "recursion: levels 0..20, growth 1..1000 px, "
-                         "confidence 0..1");
+                         "recursion: levels 0..20, growth 0..1000 px, "
+                         "margin 0..100 px, confidence 0..1");
   if (c->scale < 0 || c->scale > MG_SCALE_MAX)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "scale %d must be 0 (automatic) or 1..%d", c->scale,
@@ -294,15 +296,15 @@ stage_end (int s, int levels)
   return levels == 0 ? 1.0 : 0.4 + 0.6 * s / levels;
 }
 
-/* Grows the masks one level (see recursive.c); false stops the growing
- * when masks changed by less than 1 % (methods.md §1(d), step 5). */
+/* Evolves the targets one level (see recursive.c); false stops the
+ * levels when they changed by less than 1 % (methods.md §1(d), step 5). */
 static MgStatus
 grow_level (TrainRun *r, const MgTrainConfig *c, bool *growing, MgError *err)
 {
   MgEvolveParams ep = { c->growth, c->confidence, false };
   size_t before = r->rec.labelled, added;
   MgStatus st = mg_recursion_level (&r->rec, &r->set, r->model, r->samples, &ep,
-                                    &added, err);
+                                    (float) c->margin, &added, err);
 
   if (st != MG_STATUS_OK)
     return st;

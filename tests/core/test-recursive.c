@@ -102,9 +102,11 @@ train (Scene *s)
   config.threads = 2;
   config.on_level = keep_last;
   config.level_data = s;
-  /* default growth (8 px per level): a blob of radius 4 can reach far
-   * past the outline (12), so where it stops is the network's doing */
+  /* 8 px per level (objects do not grow by default): a blob of radius 4
+   * can reach far past the outline (12), so where it stops is the
+   * network's doing */
   config.levels = 3;
+  config.growth = 8;
   g_assert_cmpint (mg_train (&sample, 1, &config, NULL, NULL, &model, &err),
                    ==, MG_STATUS_OK);
   g_assert_cmpint (s->levels_seen, ==, 4);
