@@ -72,8 +72,14 @@ batch="
   (display (string-append (if ok \"maskgrow-test: ok \" \"maskgrow-test: FAILED \")
                           what))
   (newline))
+; One write per line: the plug-in's own output to the same log can land
+; between separate writes (seen once in CI: a line cut after the prefix).
 (define (say . things)
-  (display \"maskgrow-test: \") (for-each display things) (newline))
+  (let ((port (open-output-string)))
+    (display \"maskgrow-test: \" port)
+    (for-each (lambda (thing) (display thing port)) things)
+    (newline port)
+    (display (get-output-string port))))
 ; A drawable as a 0/1 grey PNG: composited on black, everything at or
 ; above threshold -> 1.
 (define (export-binary drawable threshold path)
