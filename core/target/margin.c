@@ -3,6 +3,7 @@
  * distance to them, ring. */
 #include "target/margin.h"
 
+#include "infer/instances.h"
 #include "ops/ops.h"
 #include "target/components.h"
 #include "target/edt.h"
@@ -21,22 +22,6 @@ mg_margin_scratch_size (int width, int height)
          + mg_edt_scratch_size (width, height);
 }
 
-/* Whether the most likely class of pixel i is an object class. */
-static uint8_t
-is_object (const float *prob, int classes, size_t plane, size_t i)
-{
-  float best = prob[i];
-  int arg = 0;
-
-  for (int k = 1; k < classes; k++)
-    if (prob[k * plane + i] > best)
-      {
-        best = prob[k * plane + i];
-        arg = k;
-      }
-  return arg != 0;
-}
-
 size_t
 mg_margin (uint8_t *labels, const float *prob, int classes, int width,
            int height, float inner, float outer, void *scratch)
@@ -49,8 +34,8 @@ mg_margin (uint8_t *labels, const float *prob, int classes, int width,
   void *edt_scratch = dist + n;
   int32_t count;
 
-  for (size_t i = 0; i < n; i++)
-    object[i] = is_object (prob, classes, n, i);
+  /* the most likely class: non-zero = an object class */
+  mg_argmax (object, prob, classes, n);
   count = mg_components (comp, object, width, height, 8, parent);
   /* the parents are done with: count each component's area there */
   area = parent;

@@ -212,6 +212,14 @@ build_gaps (MgTrainSet *set)
   return instance != NULL && stack != NULL;
 }
 
+/* Whether pixel o of im is a patch centre of its approx class: labelled,
+ * and not a ring pixel (patches.h). */
+static bool
+is_centre (const MgTrainImage *im, size_t o)
+{
+  return im->target[o] != MG_IGNORE && (im->ring == NULL || ! im->ring[o]);
+}
+
 MgStatus
 mg_train_set_reindex (MgTrainSet *set)
 {
@@ -229,8 +237,7 @@ mg_train_set_reindex (MgTrainSet *set)
 
       for (size_t o = 0; o < n; o++)
         {
-          if (im->target[o] != MG_IGNORE
-              && (im->ring == NULL || ! im->ring[o]))
+          if (is_centre (im, o))
             counts[im->target[o]]++;
           if (im->seg[o] != MG_IGNORE)
             set->n_seg[im->seg[o]]++;
@@ -254,7 +261,7 @@ mg_train_set_reindex (MgTrainSet *set)
       for (size_t o = 0; o < n; o++)
         {
           uint8_t t = im->target[o];
-          if (t != MG_IGNORE && (im->ring == NULL || ! im->ring[o]))
+          if (is_centre (im, o))
             set->pixels[t][filled[t]++] = ((uint64_t) i << 32) | o;
         }
     }
