@@ -22,6 +22,7 @@ mg_model_new (const MgUNetConfig *config)
       return NULL;
     }
   model->scale = 1;
+  model->views = MG_VIEWS_DEFAULT;
   return model;
 }
 
@@ -47,6 +48,21 @@ int
 mg_model_scale (const MgModel *model)
 {
   return model->scale;
+}
+
+int
+mg_model_views (const MgModel *model)
+{
+  return model->views;
+}
+
+bool
+mg_model_set_views (MgModel *model, int views)
+{
+  if (views != 1 && views != 2 && views != 4)
+    return false;
+  model->views = views;
+  return true;
 }
 
 void

@@ -18,6 +18,9 @@ struct MgModel
                                           * 0 when trained without exact
                                           * labels (the seg head then
                                           * knows only background)     */
+  int          views;                    /* mirrored views averaged by
+                                          * mg_segment (1, 2 or 4); not
+                                          * saved, MG_VIEWS_DEFAULT    */
   float       *params;                   /* mg_unet_param_count floats  */
   size_t       n_params;
 };

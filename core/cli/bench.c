@@ -15,7 +15,10 @@
  *                                         of that image, and the Dice of
  *                                         its objects against the truth
  * Inference runs at working scale 1 (the network on every pixel, the most
- * work) with a randomly initialised model, each in a child process so
+ * work) and one view (the network once over the image, the work of
+ * torch-compare.py's forward; mg_segment averages 4 mirrored views by
+ * default, 4x this, which end_to_end_1mp_s includes) with a randomly
+ * initialised model, each in a child process so
  * that its peak resident memory (ru_maxrss) is its own.  --quick: one
  * repeat and 150 training steps instead of the 30 s budget (for the test
  * suite). */
@@ -136,7 +139,8 @@ infer_in_child (int side, int threads, double *peak_mb)
       mg_threads_set (threads);
       mg_unet_config_default (&uc, 1, 2);
       model = mg_model_new (&uc);
-      if (data != NULL && labels != NULL && model != NULL)
+      if (data != NULL && labels != NULL && model != NULL
+          && mg_model_set_views (model, 1))
         {
           MgImage im = { data, 1, side, side };
 

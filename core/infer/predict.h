@@ -7,7 +7,8 @@
 #include "maskgrow-core.h"
 
 /* prob: [classes + 1, H, W] planar, class 0 = background: the model's
- * output, seg_weight · P_seg + (1 − seg_weight) · P_approx (model.h).
+ * output, seg_weight · P_seg + (1 − seg_weight) · P_approx (model.h), from
+ * the image as it is (one view).
  * gap: NULL or [H, W], the separation head's probability of a gap. */
 MgStatus mg_predict (const MgModel *model, const MgImage *image, float *prob,
                      float *gap, MgProgressFn progress, void *user_data,
@@ -21,14 +22,17 @@ MgStatus mg_predict (const MgModel *model, const MgImage *image, float *prob,
 #define MG_WINDOW_MAX 768
 
 /* mg_predict with windows of at most max_window pixels a side (a multiple
- * of 8 above twice the margin, 128), for tests of the tiling. */
+ * of 8 above twice the margin, 128), averaging `views` mirrored views of
+ * each window (1, 2 or 4; mg_model_set_views). */
 MgStatus mg_predict_tiled (const MgModel *model, const MgImage *image,
                            float *prob, float *gap, int max_window,
-                           MgProgressFn progress, void *user_data,
+                           int views, MgProgressFn progress, void *user_data,
                            MgError *err);
 
-/* The same for an image at full size: at the model's working scale
- * (shrunk, predicted, enlarged; infer/resample.h). */
+/* The same for an image at full size, with the model's views: at the
+ * model's working scale (shrunk, predicted, enlarged; infer/resample.h).
+ * This is what mg_segment sees; training's own predictions (levels,
+ * previews) use mg_predict, one view, for speed. */
 MgStatus mg_predict_full (const MgModel *model, const MgImage *image,
                           float *prob, float *gap, MgProgressFn progress,
                           void *user_data, MgError *err);

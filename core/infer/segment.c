@@ -100,35 +100,85 @@ fill_window (MgTensor x, const float *norm, const MgImage *im, int x0, int y0)
       }
 }
 
-/* Writes the core of the window at (x0, y0) — image pixels [cx0, cx1) x
- * [cy0, cy1) — into prob [K, H, W] (the output mix of the seg and approx
- * heads) and gap [H, W] (or NULL). */
+/* Mirrored view `view` of the window: bit 0 mirrors left-right, bit 1
+ * top-bottom.  dst and src are [planes, h, w]; mirroring twice is the
+ * identity, so the same call maps a view's output back.  Windows are a
+ * multiple of 8 wide and high, so a mirrored window pools the same groups
+ * of pixels (in mirrored order) and tiled views still equal untiled ones. */
 static void
-store_core (const MgUNetActs *a, float seg_weight, const MgImage *im, int x0,
-            int y0, int cx0, int cx1, int cy0, int cy1, float *prob,
-            float *gap)
+mirror (float *dst, const float *src, int planes, int h, int w, int view)
+{
+  for (int c = 0; c < planes; c++)
+    for (int y = 0; y < h; y++)
+      {
+        const float *row
+          = src + ((size_t) c * h + (view & 2 ? h - 1 - y : y)) * w;
+        float *out = dst + ((size_t) c * h + y) * w;
+
+        if (view & 1)
+          for (int x = 0; x < w; x++)
+            out[x] = row[w - 1 - x];
+        else
+          memcpy (out, row, (size_t) w * sizeof (float));
+      }
+}
+
+/* Adds one view's output, mapped back, to sum [K (+ 1 gap), h, w]: the
+ * mix of the seg and approx heads (model.h), then the separation head's
+ * gap probability when `gap`.  mix is scratch of sum's size. */
+static void
+add_view (const MgUNetActs *a, float seg_weight, int view, bool gap,
+          float *mix, float *sum)
 {
   const MgTensor ps = a->prob[MG_HEAD_SEG], pa = a->prob[MG_HEAD_APPROX];
+  int h = ps.h, w = ps.w, planes = ps.c + gap;
+  size_t wplane = (size_t) h * w, n = (size_t) ps.c * wplane;
+
+  for (size_t k = 0; k < n; k++)
+    mix[k] = seg_weight * ps.data[k] + (1 - seg_weight) * pa.data[k];
+  if (gap)
+    memcpy (mix + n, a->prob[MG_HEAD_SEP].data + wplane,
+            wplane * sizeof (float));
+  for (int c = 0; c < planes; c++)
+    for (int y = 0; y < h; y++)
+      {
+        const float *row
+          = mix + ((size_t) c * h + (view & 2 ? h - 1 - y : y)) * w;
+        float *out = sum + ((size_t) c * h + y) * w;
+
+        for (int x = 0; x < w; x++)
+          out[x] += row[view & 1 ? w - 1 - x : x];
+      }
+}
+
+/* Writes the core of the window at (x0, y0) — image pixels [cx0, cx1) x
+ * [cy0, cy1) — from sum [K (+ 1), wh, ww], the sum of `views` views, into
+ * prob [K, H, W] and gap [H, W] (or NULL). */
+static void
+store_core (const float *sum, int classes, int wh, int ww, int views,
+            const MgImage *im, int x0, int y0, int cx0, int cx1, int cy0,
+            int cy1, float *prob, float *gap)
+{
   size_t plane = (size_t) im->width * im->height;
-  size_t wplane = (size_t) ps.h * ps.w;
+  size_t wplane = (size_t) wh * ww;
+  float scale = 1.0f / (float) views;
 
   for (int y = cy0; y < cy1; y++)
     for (int x = cx0; x < cx1; x++)
       {
         size_t o = (size_t) y * im->width + x;
-        size_t wo = (size_t) (y - y0) * ps.w + (x - x0);
+        size_t wo = (size_t) (y - y0) * ww + (x - x0);
 
-        for (int k = 0; k < ps.c; k++)
-          prob[k * plane + o] = seg_weight * ps.data[k * wplane + wo]
-                                + (1 - seg_weight) * pa.data[k * wplane + wo];
+        for (int k = 0; k < classes; k++)
+          prob[k * plane + o] = sum[k * wplane + wo] * scale;
         if (gap != NULL)
-          gap[o] = a->prob[MG_HEAD_SEP].data[wplane + wo];
+          gap[o] = sum[classes * wplane + wo] * scale;
       }
 }
 
 MgStatus
 mg_predict_tiled (const MgModel *model, const MgImage *image, float *prob,
-                  float *gap, int max_window, MgProgressFn progress,
+                  float *gap, int max_window, int views, MgProgressFn progress,
                   void *user_data, MgError *err)
 {
   MgUNetBuffers buf;
@@ -136,22 +186,34 @@ mg_predict_tiled (const MgModel *model, const MgImage *image, float *prob,
   AxisPlan px, py;
   MgStatus st;
   double start = mg_now_seconds ();
-  int done = 0, total;
-  size_t plane = (size_t) image->width * image->height;
-  float *norm;
+  int done = 0, total, classes = model->config.out_channels;
+  int planes = classes + (gap != NULL);
+  size_t plane = (size_t) image->width * image->height, wplane, win_floats;
+  float *norm, *window, *mix, *sum;
 
   if (max_window < 2 * MG_MARGIN + 8 || max_window % 8 != 0)
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "window %d must be a multiple of 8 above %d",
                          max_window, 2 * MG_MARGIN);
-  norm = malloc (plane * image->channels * sizeof (float));
+  if (views != 1 && views != 2 && views != 4)
+    return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
+                         "views must be 1, 2 or 4, not %d", views);
+  px = plan_axis (image->width, max_window);
+  py = plan_axis (image->height, max_window);
+  total = px.count * py.count * views;
+  wplane = (size_t) px.window * py.window;
+  win_floats = wplane * image->channels;
+  /* the normalised image, one window of it, and two window-sized sets
+   * of output planes (a view's output, the sum of the views) */
+  norm = malloc ((plane * image->channels + win_floats
+                  + 2 * wplane * planes) * sizeof (float));
   if (norm == NULL)
     return mg_error_set (err, MG_STATUS_NO_MEMORY,
                          "out of memory segmenting the image");
+  window = norm + plane * image->channels;
+  mix = window + win_floats;
+  sum = mix + wplane * planes;
   mg_normalise (norm, image->data, image->channels, plane);
-  px = plan_axis (image->width, max_window);
-  py = plan_axis (image->height, max_window);
-  total = px.count * py.count;
   st = mg_unet_buffers_init (&buf, &model->config, 1, py.window, px.window,
                              false, err);
   if (st != MG_STATUS_OK)
@@ -165,23 +227,33 @@ mg_predict_tiled (const MgModel *model, const MgImage *image, float *prob,
     for (int tx = 0; tx < px.count && st == MG_STATUS_OK; tx++)
       {
         int x0, y0, cx0, cx1, cy0, cy1;
+        MgTensor x = buf.act.x;
 
         window_span (&px, tx, &x0, &cx0, &cx1);
         window_span (&py, ty, &y0, &cy0, &cy1);
-        fill_window (buf.act.x, norm, image, x0, y0);
-        mg_unet_forward (&params, &buf);
-        store_core (&buf.act, model->seg_weight, image, x0, y0, cx0, cx1,
-                    cy0, cy1, prob, gap);
-        done++;
-        if (progress != NULL)
+        x.data = window;
+        fill_window (x, norm, image, x0, y0);
+        memset (sum, 0, wplane * planes * sizeof (float));
+        for (int v = 0; v < views && st == MG_STATUS_OK; v++)
           {
-            MgProgress p = { "segmenting", done, total, (double) done / total,
-                             mg_now_seconds () - start, 0 };
+            mirror (buf.act.x.data, window, image->channels, py.window,
+                    px.window, v);
+            mg_unet_forward (&params, &buf);
+            add_view (&buf.act, model->seg_weight, v, gap != NULL, mix, sum);
+            done++;
+            if (progress != NULL)
+              {
+                MgProgress p = { "segmenting", done, total,
+                                 (double) done / total,
+                                 mg_now_seconds () - start, 0 };
 
-            if (! progress (&p, user_data))
-              st = mg_error_set (err, MG_STATUS_CANCELLED,
-                                 "segmentation cancelled");
+                if (! progress (&p, user_data))
+                  st = mg_error_set (err, MG_STATUS_CANCELLED,
+                                     "segmentation cancelled");
+              }
           }
+        store_core (sum, classes, py.window, px.window, views, image, x0, y0,
+                    cx0, cx1, cy0, cy1, prob, gap);
       }
   mg_unet_buffers_free (&buf);
   free (norm);
@@ -192,8 +264,8 @@ MgStatus
 mg_predict (const MgModel *model, const MgImage *image, float *prob,
             float *gap, MgProgressFn progress, void *user_data, MgError *err)
 {
-  return mg_predict_tiled (model, image, prob, gap, MG_WINDOW_MAX, progress,
-                           user_data, err);
+  return mg_predict_tiled (model, image, prob, gap, MG_WINDOW_MAX, 1,
+                           progress, user_data, err);
 }
 
 /* Checks what mg_segment and mg_segment_instances are given. */
@@ -228,7 +300,8 @@ mg_predict_full (const MgModel *model, const MgImage *image, float *prob,
   MgStatus st;
 
   if (f <= 1)
-    return mg_predict (model, image, prob, gap, progress, user_data, err);
+    return mg_predict_tiled (model, image, prob, gap, MG_WINDOW_MAX,
+                             model->views, progress, user_data, err);
   small = *image;
   small.width = mg_scaled_size (image->width, f);
   small.height = mg_scaled_size (image->height, f);
@@ -241,9 +314,11 @@ mg_predict_full (const MgModel *model, const MgImage *image, float *prob,
   mg_downsample_image (data, image->data, image->channels, image->width,
                        image->height, f);
   small.data = data;
-  st = mg_predict (model, &small, small_prob,
-                   gap != NULL ? small_prob + small_plane * classes : NULL,
-                   progress, user_data, err);
+  st = mg_predict_tiled (model, &small, small_prob,
+                         gap != NULL ? small_prob + small_plane * classes
+                                     : NULL,
+                         MG_WINDOW_MAX, model->views, progress, user_data,
+                         err);
   if (st == MG_STATUS_OK)
     {
       mg_upsample_planes (prob, small_prob, classes, image->width,

@@ -4,6 +4,7 @@
   protocols.py --cli BUILD/core/cli/maskgrow --shared ../shared \
                [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
                [--images 4] [--seeds 1,2] [--iterations 250] [--train-args ...]
+               [--segment-args ...]
                [--methods maskgrow,naive,upper,rf]
 
 For every data set (in SHARED/data) it runs, on the first --images images:
@@ -124,7 +125,8 @@ class Protocols:
             pred = self.path(tag, seed, os.path.basename(image))
             ids = pred[:-4] + "-instances.png"
             run([self.a.cli, "segment", "--model", model, "--image", image,
-                 "--out", pred, "--instances", ids, "--quiet"])
+                 "--out", pred, "--instances", ids, "--quiet"]
+                + self.a.segment_args.split())
             out.append(scores(self.a.cli, pred, truth, ids, inst))
         return out
 
@@ -202,6 +204,8 @@ def main():
     ap.add_argument("--methods", default="maskgrow,naive,upper,rf")
     ap.add_argument("--train-args", default="",
                     help="extra `maskgrow train` arguments, e.g. '--levels 3'")
+    ap.add_argument("--segment-args", default="",
+                    help="extra `maskgrow segment` arguments, e.g. '--views 1'")
     a = ap.parse_args()
     a.seeds = [int(s) for s in a.seeds.split(",")]
     a.methods = a.methods.split(",")

@@ -7,7 +7,7 @@ data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..12"
+echo "1..14"
 
 # expect NAME WANTED-TEXT COMMAND...: non-zero exit below 128, one stderr
 # line starting "maskgrow: error:" that contains WANTED-TEXT
@@ -56,6 +56,10 @@ expect "image as model" "not a maskgrow model" \
   "$cli" segment --model "$img" --image "$img" --out "$tmp/l.png"
 expect "unwritable output" "cannot write" \
   "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out /nonexistent/dir/l.png
+expect "three views" "1, 2 or 4" \
+  "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out "$tmp/l.png" --views 3
+expect "eight views" "--views" \
+  "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out "$tmp/l.png" --views 8
 
 # an RGBA image goes to an RGB model (alpha carries no image content)
 n=$((n + 1))

@@ -8,7 +8,8 @@
  * probability must agree within 1e-4 everywhere.  A margin below the
  * receptive radius, a window offset that is not a multiple of 8 (pooling
  * would group other pixels) or a core/edge mix-up changes values by
- * 1e-2 and more, so this fails then. */
+ * 1e-2 and more, so this fails then.  Mirrored views (mg_segment's
+ * default of 4) must come back unmirrored. */
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ max_abs_diff (const float *a, const float *b, size_t n)
 }
 
 static void
-check_tiling (int w, int h, int channels, int window)
+check_tiling (int w, int h, int channels, int window, int views)
 {
   MgUNetConfig config;
   MgUNetParams params;
@@ -78,15 +79,16 @@ check_tiling (int w, int h, int channels, int window)
   g_assert_nonnull (tiled);
 
   g_assert_cmpint (mg_predict_tiled (model, &image, whole, whole + 3 * plane,
-                                     1024, NULL, NULL, &err),
+                                     1024, views, NULL, NULL, &err),
                    ==, MG_STATUS_OK);
   g_assert_cmpint (mg_predict_tiled (model, &image, tiled, tiled + 3 * plane,
-                                     window, NULL, NULL, &err),
+                                     window, views, NULL, NULL, &err),
                    ==, MG_STATUS_OK);
   d_prob = max_abs_diff (whole, tiled, 3 * plane);
   d_gap = max_abs_diff (whole + 3 * plane, tiled + 3 * plane, plane);
-  g_test_message ("%dx%dx%d, windows <= %d: max |diff| prob %.2e, gap %.2e",
-                  w, h, channels, window, d_prob, d_gap);
+  g_test_message ("%dx%dx%d, windows <= %d, %d view(s): max |diff| prob "
+                  "%.2e, gap %.2e", w, h, channels, window, views, d_prob,
+                  d_gap);
   g_assert_cmpfloat (d_prob, <, 1e-4);
   g_assert_cmpfloat (d_gap, <, 1e-4);
 
@@ -101,14 +103,82 @@ check_tiling (int w, int h, int channels, int window)
 static void
 test_tiled_equals_whole_grey (void)
 {
-  check_tiling (300, 250, 1, 160);
+  check_tiling (300, 250, 1, 160, 1);
 }
 
-/* RGB, windows of 208 (3 x 2), an image a little over one window. */
+/* RGB, windows of 208 (3 x 2), an image a little over one window; every
+ * window seen in all four mirrored views (mg_segment's default). */
 static void
 test_tiled_equals_whole_rgb (void)
 {
-  check_tiling (331, 213, 3, 208);
+  check_tiling (331, 213, 3, 208, 4);
+}
+
+/* Mirrored views are mapped back to where they came from: the average of
+ * the four views of the mirrored image is the mirrored average of the
+ * image's four views (the four views of either are the same four
+ * images).  Left in the mirrored frame, or mirrored along the wrong axis,
+ * the average would instead be the same for both images.  Sides are
+ * multiples of 8 so that no padding breaks the symmetry; one view is
+ * checked to differ, so the test means something for this network. */
+static void
+test_views_are_mapped_back (void)
+{
+  enum { W = 96, H = 80, K = 3 };
+  MgUNetConfig config;
+  MgUNetParams params;
+  MgModel *model;
+  MgRng rng;
+  MgError err;
+  size_t plane = (size_t) W * H;
+  float *data = make_image (W, H, 1), *flipped = malloc (plane * sizeof (float));
+  float *p = malloc (plane * (K + 1) * sizeof (float));
+  float *q = malloc (plane * (K + 1) * sizeof (float));
+  MgImage image = { data, 1, W, H }, mirrored = { flipped, 1, W, H };
+  double d4 = 0, d1 = 0;
+
+  mg_unet_config_default (&config, 1, K);
+  model = mg_model_new (&config);
+  g_assert_nonnull (model);
+  model->seg_weight = 0.5f;
+  mg_rng_seed (&rng, (uint64_t) g_test_rand_int ());
+  mg_unet_params_bind (&params, &config, model->params);
+  mg_unet_params_init (&params, &config, &rng);
+  /* upside down and left to right */
+  for (size_t o = 0; o < plane; o++)
+    flipped[o] = data[plane - 1 - o];
+  for (int views = 1; views <= 4; views += 3)
+    {
+      double d = 0;
+
+      g_assert_cmpint (mg_predict_tiled (model, &image, p, p + K * plane,
+                                         1024, views, NULL, NULL, &err),
+                       ==, MG_STATUS_OK);
+      g_assert_cmpint (mg_predict_tiled (model, &mirrored, q, q + K * plane,
+                                         1024, views, NULL, NULL, &err),
+                       ==, MG_STATUS_OK);
+      for (int c = 0; c <= K; c++)
+        for (size_t o = 0; o < plane; o++)
+          d = fmax (d, fabs ((double) p[c * plane + o]
+                             - q[c * plane + plane - 1 - o]));
+      *(views == 1 ? &d1 : &d4) = d;
+    }
+  g_test_message ("mirrored image vs mirrored result: 1 view %.2e, 4 views "
+                  "%.2e", d1, d4);
+  g_assert_cmpfloat (d1, >, 1e-3);
+  g_assert_cmpfloat (d4, <, 1e-5);
+  g_assert_cmpint (mg_predict_tiled (model, &image, p, NULL, 1024, 3, NULL,
+                                     NULL, &err),
+                   ==, MG_STATUS_INVALID_ARGUMENT);
+  g_assert_false (mg_model_set_views (model, 3));
+  g_assert_cmpint (mg_model_views (model), ==, MG_VIEWS_DEFAULT);
+  g_assert_true (mg_model_set_views (model, 2));
+  g_assert_cmpint (mg_model_views (model), ==, 2);
+  free (p);
+  free (q);
+  free (flipped);
+  free (data);
+  mg_model_free (model);
 }
 
 static void
@@ -122,8 +192,8 @@ test_window_too_small_is_refused (void)
 
   mg_unet_config_default (&config, 1, 2);
   model = mg_model_new (&config);
-  g_assert_cmpint (mg_predict_tiled (model, &image, prob, NULL, 96, NULL,
-                                     NULL, &err),
+  g_assert_cmpint (mg_predict_tiled (model, &image, prob, NULL, 96, 1,
+                                     NULL, NULL, &err),
                    ==, MG_STATUS_INVALID_ARGUMENT);
   mg_model_free (model);
 }
@@ -136,6 +206,8 @@ main (int argc, char **argv)
                    test_tiled_equals_whole_grey);
   g_test_add_func ("/tiling/tiled-equals-whole-rgb",
                    test_tiled_equals_whole_rgb);
+  g_test_add_func ("/tiling/views-are-mapped-back",
+                   test_views_are_mapped_back);
   g_test_add_func ("/tiling/window-too-small-is-refused",
                    test_window_too_small_is_refused);
   return g_test_run ();
