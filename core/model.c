@@ -59,7 +59,7 @@ mg_model_views (const MgModel *model)
 bool
 mg_model_set_views (MgModel *model, int views)
 {
-  if (views != 1 && views != 2 && views != 4)
+  if (! mg_views_valid (views))
     return false;
   model->views = views;
   return true;

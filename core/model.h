@@ -25,6 +25,13 @@ struct MgModel
   size_t       n_params;
 };
 
+/* Whether mg_segment can average this many mirrored views. */
+static inline bool
+mg_views_valid (int views)
+{
+  return views == 1 || views == 2 || views == 4;
+}
+
 /* A model with zeroed parameters; NULL when out
  * of memory or the config is invalid. */
 MgModel *mg_model_new (const MgUNetConfig *config);

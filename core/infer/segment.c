@@ -195,7 +195,7 @@ mg_predict_tiled (const MgModel *model, const MgImage *image, float *prob,
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "window %d must be a multiple of 8 above %d",
                          max_window, 2 * MG_MARGIN);
-  if (views != 1 && views != 2 && views != 4)
+  if (! mg_views_valid (views))
     return mg_error_set (err, MG_STATUS_INVALID_ARGUMENT,
                          "views must be 1, 2 or 4, not %d", views);
   px = plan_axis (image->width, max_window);

@@ -51,26 +51,36 @@ max_abs_diff (const float *a, const float *b, size_t n)
   return m;
 }
 
-static void
-check_tiling (int w, int h, int channels, int window, int views)
+/* A randomly initialised MG-UNet-S (He weights, so every layer passes
+ * signal on) whose output mixes its seg and approx heads equally. */
+static MgModel *
+random_model (int channels, int classes)
 {
   MgUNetConfig config;
   MgUNetParams params;
   MgModel *model;
   MgRng rng;
-  MgError err;
-  MgImage image = { NULL, channels, w, h };
-  size_t plane = (size_t) w * h;
-  float *whole, *tiled, *data;
-  double d_prob, d_gap;
 
-  mg_unet_config_default (&config, channels, 3);
+  mg_unet_config_default (&config, channels, classes);
   model = mg_model_new (&config);
   g_assert_nonnull (model);
   model->seg_weight = 0.5f;
   mg_rng_seed (&rng, (uint64_t) g_test_rand_int ());
   mg_unet_params_bind (&params, &config, model->params);
   mg_unet_params_init (&params, &config, &rng);
+  return model;
+}
+
+static void
+check_tiling (int w, int h, int channels, int window, int views)
+{
+  MgModel *model = random_model (channels, 3);
+  MgError err;
+  MgImage image = { NULL, channels, w, h };
+  size_t plane = (size_t) w * h;
+  float *whole, *tiled, *data;
+  double d_prob, d_gap;
+
   data = make_image (w, h, channels);
   image.data = data;
   whole = malloc (plane * 4 * sizeof (float));
@@ -125,10 +135,7 @@ static void
 test_views_are_mapped_back (void)
 {
   enum { W = 96, H = 80, K = 3 };
-  MgUNetConfig config;
-  MgUNetParams params;
-  MgModel *model;
-  MgRng rng;
+  MgModel *model = random_model (1, K);
   MgError err;
   size_t plane = (size_t) W * H;
   float *data = make_image (W, H, 1), *flipped = malloc (plane * sizeof (float));
@@ -137,13 +144,6 @@ test_views_are_mapped_back (void)
   MgImage image = { data, 1, W, H }, mirrored = { flipped, 1, W, H };
   double d4 = 0, d1 = 0;
 
-  mg_unet_config_default (&config, 1, K);
-  model = mg_model_new (&config);
-  g_assert_nonnull (model);
-  model->seg_weight = 0.5f;
-  mg_rng_seed (&rng, (uint64_t) g_test_rand_int ());
-  mg_unet_params_bind (&params, &config, model->params);
-  mg_unet_params_init (&params, &config, &rng);
   /* upside down and left to right */
   for (size_t o = 0; o < plane; o++)
     flipped[o] = data[plane - 1 - o];
