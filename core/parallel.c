@@ -38,6 +38,7 @@ static struct
   int             workers;   /* started threads (nth − 1) */
   int             planned;   /* the nth they were started for */
   atomic_ulong    generation;
+  unsigned long   started_at; /* generation when the workers started */
   atomic_int      pending;   /* workers still running the current job */
   bool            stopping;
   bool            exit_hook;
@@ -45,13 +46,15 @@ static struct
   void           *ctx;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
            PTHREAD_COND_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-           { 0 }, 0, 0, 0, 0, false, false, NULL, NULL };
+           { 0 }, 0, 0, 0, 0, 0, false, false, NULL, NULL };
 
 static void *
 worker_main (void *arg)
 {
   int ith = (int) (size_t) arg;
-  unsigned long seen = 0;
+  /* not 0: after a change of thread count the generation has moved on,
+   * and a new worker must wait for the next job, not run the last one */
+  unsigned long seen = pool.started_at;
 
   for (;;)
     {
@@ -132,6 +135,7 @@ pool_start (int nth)
     pool.exit_hook = atexit (stop_at_exit) == 0
                      && pthread_atfork (NULL, NULL, forget_in_child) == 0;
   pool.planned = nth;
+  pool.started_at = atomic_load (&pool.generation);
   for (int i = 0; i < nth - 1 && i < MG_POOL_MAX; i++)
     {
       if (pthread_create (&pool.thread[i], NULL, worker_main,

@@ -1,0 +1,74 @@
+/* test-parallel.c — the core's thread pool (core/parallel.c).
+ *
+ * /core/parallel/each-part-once   for 1-4 threads and several counts,
+ *                                 every index is visited by exactly one
+ *                                 part and every part runs once (workers
+ *                                 restarted for a new thread count once
+ *                                 ran the previous job again)
+ */
+#include <glib.h>
+
+#include "maskgrow-core.h"
+#include "parallel.h"
+
+#define MAX_THREADS 4
+
+typedef struct
+{
+  size_t count;
+  int   *visits;                /* count entries */
+  int    ran[MAX_THREADS];      /* times part ith ran */
+  int    nth_seen[MAX_THREADS];
+} Parts;
+
+static void
+visit (void *ctx, int ith, int nth)
+{
+  Parts *p = ctx;
+  size_t begin, end;
+
+  mg_parallel_range (p->count, ith, nth, &begin, &end);
+  for (size_t i = begin; i < end; i++)
+    p->visits[i]++;
+  p->ran[ith]++;
+  p->nth_seen[ith] = nth;
+}
+
+static void
+test_each_part_once (void)
+{
+  static const size_t counts[] = { 0, 1, 3, 7, 1000 };
+
+  /* every change of thread count restarts the workers: many rounds, so a
+   * worker that wakes to a stale job is caught, not just sometimes */
+  for (int round = 0; round < 50; round++)
+    for (int threads = 1; threads <= MAX_THREADS; threads++)
+      for (size_t k = 0; k < G_N_ELEMENTS (counts); k++)
+        {
+          Parts p = { counts[k], g_new0 (int, counts[k] + 1), { 0 }, { 0 } };
+          int nth;
+
+          mg_threads_set (threads);
+          mg_parallel_run (visit, &p);
+          nth = p.nth_seen[0];
+          g_assert_cmpint (nth, >=, 1);
+          g_assert_cmpint (nth, <=, threads);
+          for (size_t i = 0; i < p.count; i++)
+            g_assert_cmpint (p.visits[i], ==, 1);
+          for (int t = 0; t < MAX_THREADS; t++)
+            {
+              g_assert_cmpint (p.ran[t], ==, (t < nth ? 1 : 0));
+              if (t < nth)
+                g_assert_cmpint (p.nth_seen[t], ==, nth);
+            }
+          g_free (p.visits);
+        }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/parallel/each-part-once", test_each_part_once);
+  return g_test_run ();
+}
