@@ -10,6 +10,7 @@
  * cores from OpenBLAS's threads during the GEMMs between our loops. */
 #include "parallel.h"
 
+#include "fpmode.h"
 #include "maskgrow-core.h"
 
 #include <pthread.h>
@@ -56,6 +57,8 @@ worker_main (void *arg)
    * and a new worker must wait for the next job, not run the last one */
   unsigned long seen = pool.started_at;
 
+  /* for good: a worker runs nothing but the core's jobs */
+  mg_fp_flush_subnormals ();
   for (;;)
     {
       MgParallelFn fn;
@@ -145,6 +148,16 @@ pool_start (int nth)
     }
 }
 
+/* Runs the caller's part of a job with subnormals flushed (fpmode.h). */
+static void
+run_part (MgParallelFn fn, void *ctx, int nth)
+{
+  MgFpMode mode = mg_fp_flush_subnormals ();
+
+  fn (ctx, 0, nth);
+  mg_fp_restore (mode);
+}
+
 void
 mg_parallel_run (MgParallelFn fn, void *ctx)
 {
@@ -152,7 +165,7 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
 
   if (nth <= 1 || pthread_mutex_trylock (&pool.busy) != 0)
     {
-      fn (ctx, 0, 1);
+      run_part (fn, ctx, 1);
       return;
     }
   if (pool.planned != nth)
@@ -165,7 +178,7 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
   if (pool.workers == 0)
     {
       pthread_mutex_unlock (&pool.busy);
-      fn (ctx, 0, 1);
+      run_part (fn, ctx, 1);
       return;
     }
   pthread_mutex_lock (&pool.lock);
@@ -176,7 +189,7 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
   pthread_cond_broadcast (&pool.wake);
   pthread_mutex_unlock (&pool.lock);
 
-  fn (ctx, 0, pool.workers + 1);
+  run_part (fn, ctx, pool.workers + 1);
 
   for (int i = 0; i < MG_SPIN && atomic_load (&pool.pending) > 0; i++)
     spin_pause ();

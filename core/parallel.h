@@ -6,7 +6,9 @@
  * are done; nth = mg_threads_get ().  Each fn splits its work by a fixed
  * partition of an outer dimension (mg_parallel_range) and writes only
  * its own part, gather style, so no two threads write one element and a
- * run gives the same numbers whatever the thread count.
+ * run gives the same numbers whatever the thread count.  Every thread
+ * runs its part with subnormal floats flushed to zero (fpmode.h), and the
+ * caller gets its own floating-point mode back afterwards.
  *
  * Never call cblas_* inside fn: OpenBLAS has its own threads, and the two
  * pools must not run at once (OpenMathLib/OpenBLAS#3187).  A second thread

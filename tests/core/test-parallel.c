@@ -5,9 +5,18 @@
  *                                 part and every part runs once (workers
  *                                 restarted for a new thread count once
  *                                 ran the previous job again)
+ * /core/parallel/subnormals-flushed
+ *                                 inside a job, on every thread, a product
+ *                                 below FLT_MIN is 0 and a subnormal input
+ *                                 reads as 0 (fpmode.h: they cost ~100
+ *                                 cycles each on x86); after the job the
+ *                                 caller's own mode is back
  */
+#include <float.h>
+
 #include <glib.h>
 
+#include "fpmode.h"
 #include "maskgrow-core.h"
 #include "parallel.h"
 
@@ -65,10 +74,61 @@ test_each_part_once (void)
         }
 }
 
+/* volatile, so the compiler computes these at run time, in the mode the
+ * thread has then */
+static volatile float tiny_a = 1e-30f, tiny_b = 1e-10f;
+static volatile float subnormal = FLT_MIN / 64;
+
+typedef struct
+{
+  float product[MAX_THREADS]; /* tiny_a · tiny_b: 1e-40 unless flushed */
+  float read[MAX_THREADS];    /* subnormal + 0: itself unless read as 0 */
+  int   nth;
+} Modes;
+
+static void
+record_mode (void *ctx, int ith, int nth)
+{
+  Modes *m = ctx;
+
+  m->product[ith] = tiny_a * tiny_b;
+  m->read[ith] = subnormal + 0.0f;
+  m->nth = nth;
+}
+
+static void
+test_subnormals_flushed (void)
+{
+#ifndef MG_FP_FLUSH_BITS
+  g_test_skip ("no flush-to-zero mode known for this CPU");
+#else
+  g_assert_cmpfloat (tiny_a * tiny_b, >, 0);   /* the default mode */
+  for (int threads = 1; threads <= 2; threads++)
+    for (int run = 0; run < 3; run++)  /* a worker keeps its mode */
+      {
+        Modes m = { { 0 }, { 0 }, 0 };
+
+        mg_threads_set (threads);
+        mg_parallel_run (record_mode, &m);
+        g_assert_cmpint (m.nth, ==, threads);
+        for (int t = 0; t < m.nth; t++)
+          {
+            g_assert_cmpfloat (m.product[t], ==, 0);
+            g_assert_cmpfloat (m.read[t], ==, 0);
+          }
+        /* the caller's own mode is back */
+        g_assert_cmpfloat (tiny_a * tiny_b, >, 0);
+        g_assert_cmpfloat (subnormal + 0.0f, ==, FLT_MIN / 64);
+      }
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/parallel/each-part-once", test_each_part_once);
+  g_test_add_func ("/core/parallel/subnormals-flushed",
+                   test_subnormals_flushed);
   return g_test_run ();
 }
