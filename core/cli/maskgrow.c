@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_IMAGES 64
 
@@ -75,6 +76,33 @@ now_seconds (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+/* Fails fast, before seconds or minutes of work, when an output file
+ * could not be written at the end: its folder must exist and be writable,
+ * and so must the file if it exists.  (The write itself still checks.) */
+static bool
+output_writable (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  char dir[4096];
+
+  if (access (path, F_OK) == 0)
+    {
+      if (access (path, W_OK) == 0)
+        return true;
+      error (1, "%s: cannot write file: %s", path, strerror (errno));
+      return false;
+    }
+  if (slash == NULL)
+    snprintf (dir, sizeof dir, ".");
+  else
+    snprintf (dir, sizeof dir, "%.*s", slash == path ? 1 : (int) (slash - path),
+              path);
+  if (access (dir, W_OK | X_OK) == 0)
+    return true;
+  error (1, "%s: cannot write file: %s: %s", path, dir, strerror (errno));
+  return false;
 }
 
 /* Parses a number option; false (and a message) when it is not one. */
@@ -306,6 +334,8 @@ cmd_train (int argc, char **argv)
   for (int i = 0; i < n; i++)
     if (hints[i] == NULL && exact[i] == NULL)
       return error (2, "image %s has neither --hints nor --exact", images[i]);
+  if (! output_writable (model_path))
+    return 1;
   if (config.on_level != NULL && mkdir (config.level_data, 0777) != 0
       && errno != EEXIST)
     return error (1, "cannot create %s: %s", (const char *) config.level_data,
@@ -427,6 +457,10 @@ cmd_segment (int argc, char **argv)
     }
   if (model_path == NULL || image_path == NULL || out_path == NULL)
     return error (2, "segment needs --model, --image and --out; see maskgrow --help");
+  if (! output_writable (out_path)
+      || (prob_path != NULL && ! output_writable (prob_path))
+      || (instances_path != NULL && ! output_writable (instances_path)))
+    return 1;
   mg_threads_set (threads);
   if (mg_model_load (model_path, &model, &err) != MG_STATUS_OK)
     return error (1, "%s", err.message);

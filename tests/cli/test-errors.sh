@@ -7,7 +7,7 @@ data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-echo "1..14"
+echo "1..16"
 
 # expect NAME WANTED-TEXT COMMAND...: non-zero exit below 128, one stderr
 # line starting "maskgrow: error:" that contains WANTED-TEXT
@@ -54,10 +54,15 @@ expect "truncated model" "truncated" \
   "$cli" segment --model "$tmp/cut.mgm" --image "$img" --out "$tmp/l.png"
 expect "image as model" "not a maskgrow model" \
   "$cli" segment --model "$img" --image "$img" --out "$tmp/l.png"
-# --quiet: the file is written after segmenting, which can take long
-# enough (sanitizers, 4 views) for progress lines on stderr
-expect "unwritable output" "cannot write" \
-  "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out /nonexistent/dir/l.png --quiet
+# unwritable outputs are refused before the work: no progress lines (the
+# one stderr line expect wants), and train does not run its 60 s
+expect "unwritable labels" "cannot write" \
+  "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out /nonexistent/dir/l.png
+expect "unwritable instances" "cannot write" \
+  "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out "$tmp/l.png" \
+  --instances "$tmp/nothing/ids.png"
+expect "unwritable model" "cannot write" \
+  timeout 30 "$cli" train --image "$img" --hints "$hints" --model /nonexistent/m.mgm --seconds 60
 expect "three views" "1, 2 or 4" \
   "$cli" segment --model "$tmp/rgb.mgm" --image "$data/nuclei-rgb.png" --out "$tmp/l.png" --views 3
 expect "eight views" "--views" \
