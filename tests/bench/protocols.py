@@ -5,7 +5,7 @@
                [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
                [--images 4] [--seeds 1,2] [--iterations 250] [--train-args ...]
                [--segment-args ...]
-               [--methods maskgrow,naive,upper,rf]
+               [--methods maskgrow,naive,upper,rf] [--protocols single,few]
 
 For every data set (in SHARED/data) it runs, on the first --images images:
   single  one image, rough hints on 1/3 of its objects (SHARED/hints.py
@@ -162,7 +162,8 @@ class Protocols:
         rows = {}
 
         def add(key, method, *args):
-            if key.split()[1] in want:
+            proto, meth = key.split()
+            if meth in want and proto in self.a.protocols:
                 rows.setdefault(key, []).extend(method(*args))
 
         for seed in self.a.seeds:
@@ -202,6 +203,7 @@ def main():
     ap.add_argument("--seeds", default="1")
     ap.add_argument("--iterations", type=int, default=250)
     ap.add_argument("--methods", default="maskgrow,naive,upper,rf")
+    ap.add_argument("--protocols", default="single,few")
     ap.add_argument("--train-args", default="",
                     help="extra `maskgrow train` arguments, e.g. '--levels 3'")
     ap.add_argument("--segment-args", default="",
@@ -209,6 +211,7 @@ def main():
     a = ap.parse_args()
     a.seeds = [int(s) for s in a.seeds.split(",")]
     a.methods = a.methods.split(",")
+    a.protocols = a.protocols.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         p = Protocols(a, tmp)
         print("| set | protocol | method | macro Dice | object Dice | object F1 | n |")
