@@ -91,7 +91,8 @@ mg_train_samples_check (const MgTrainSample *samples, int n, MgError *err)
  * target from exact labels and background hints, and the separation
  * strokes.  Returns false when out of memory. */
 static bool
-build_targets (MgTrainImage *ti, const MgTrainSample *s, size_t *counts)
+build_targets (MgTrainImage *ti, const MgTrainSample *s, size_t *counts,
+               size_t *n_exact)
 {
   size_t n = (size_t) s->image.width * s->image.height;
 
@@ -107,6 +108,8 @@ build_targets (MgTrainImage *ti, const MgTrainSample *s, size_t *counts)
       ti->seg[o] = e != 0 ? (uint8_t) label_to_target (e)
                    : h == MG_LABEL_BACKGROUND ? 0
                                               : MG_IGNORE;
+      if (e != 0 && ti->seg[o] != MG_IGNORE)
+        (*n_exact)++;
       if (h == MG_LABEL_SEPARATION || e == MG_LABEL_SEPARATION)
         {
           if (ti->strokes == NULL && (ti->strokes = calloc (n, 1)) == NULL)
@@ -148,7 +151,8 @@ mg_train_set_init (MgTrainSet          *set,
       ti->sep = malloc (n);
       ti->image = malloc (n * set->channels * sizeof (float));
       if (ti->target == NULL || ti->seg == NULL || ti->sep == NULL
-          || ti->image == NULL || ! build_targets (ti, &samples[i], counts))
+          || ti->image == NULL || ! build_targets (ti, &samples[i], counts,
+                                                  &set->n_exact))
         goto no_memory;
     }
   for (int k = 1; k <= MG_MAX_CLASSES; k++)

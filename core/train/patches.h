@@ -38,6 +38,8 @@ typedef struct
   /* labelled pixels per class of the other two tasks */
   size_t        n_seg[MG_MAX_CLASSES + 1];
   size_t        n_sep[2];
+  /* pixels labelled exactly (any class; not background strokes) */
+  size_t        n_exact;
 } MgTrainSet;
 
 /* The label of pixel o of a sample: exact labels win over hints. */

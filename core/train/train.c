@@ -174,16 +174,14 @@ static void
 approx_weights (TrainRun *r)
 {
   float *w = r->class_weight[MG_HEAD_APPROX];
-  size_t exact = 0, all = 0;
+  size_t exact = r->set.n_exact, all = 0;
   double share;
 
   inverse_frequency (w, r->set.n_pixels, r->set.classes);
   for (int k = 0; k < r->set.classes; k++)
-    {
-      exact += r->set.n_seg[k];
-      all += r->set.n_pixels[k];
-    }
-  share = all > 0 && exact < all ? (double) exact / all : all > 0 ? 1 : 0;
+    all += r->set.n_pixels[k];
+  /* n_pixels leaves ring pixels out, n_exact does not: cap at 1 */
+  share = exact >= all ? 1.0 : (double) exact / (double) all;
   for (int k = 0; k < r->set.classes; k++)
     if (r->set.n_pixels[k] > 0)
       w[k] = (float) (share + (1 - share) * w[k]);
