@@ -101,7 +101,9 @@ train_scene (const Scene *s, int iterations, MgError *err)
  * the test takes the mean of three seeds.  Measured over ten seeds with
  * the three task heads, before and after the speed work alike: background
  * 0.95, discs 0.83, squares 0.69 on average, the worst single runs 0.92,
- * 0.60, 0.51.  What is lost is a 1–2 px halo: the labels leave a 10 px
+ * 0.60, 0.51; again after the class-weight and subnormal changes of
+ * November 2026: 0.944, 0.816, 0.690, the worst runs 0.775, 0.711, 0.382,
+ * seeds 1-3 (the test's) 0.914, 0.754, 0.614.  What is lost is a 1–2 px halo: the labels leave a 10 px
  * unpainted band around each object and nothing tells the network where
  * in it the boundary lies.  The bars sit two standard errors below the
  * means and far above the blobs.  (The recursive recipe has its own
