@@ -102,7 +102,20 @@ test_subnormals_flushed (void)
 #ifndef MG_FP_FLUSH_BITS
   g_test_skip ("no flush-to-zero mode known for this CPU");
 #else
+  MgFpMode own;
+  volatile float flushed; /* volatile: computed between the two mode changes */
+
   g_assert_cmpfloat (tiny_a * tiny_b, >, 0);   /* the default mode */
+  /* valgrind runs SSE code without FTZ/DAZ (it warns and goes on): then
+   * there is nothing this test could see */
+  own = mg_fp_flush_subnormals ();
+  flushed = tiny_a * tiny_b;
+  mg_fp_restore (own);
+  if (flushed != 0)
+    {
+      g_test_skip ("flush-to-zero is ignored here (valgrind?)");
+      return;
+    }
   for (int threads = 1; threads <= 2; threads++)
     for (int run = 0; run < 3; run++)  /* a worker keeps its mode */
       {
