@@ -168,8 +168,9 @@ has_exact_objects (const MgTrainSet *set)
  * output, half approx head, no longer grows a halo; with one outlined
  * object beside many hints it stays nearly balanced.  Measured on `few`
  * (tests/bench/protocols.py's images, seeds 1-2 x 250 and 400 steps,
- * macro Dice, mean of four): with s forced to 1, DSB 0.840 -> 0.865,
- * HC18 0.864 -> 0.880, MICCAI 0.882 -> 0.881. */
+ * macro Dice, mean of four runs; one seed alone moves DSB by 0.08):
+ * DSB 0.840 -> 0.880, MICCAI 0.882 -> 0.885, HC18 0.863 -> 0.867 (the
+ * three runs both have). */
 static void
 approx_weights (TrainRun *r)
 {
@@ -202,9 +203,8 @@ set_class_weights (TrainRun *r)
    * labels only; README's figures -> 4 views) DSB 0.850 -> 0.917, MICCAI
    * 0.870 -> 0.909.  The approx head weighs its exact pixels the same
    * way, as far as one weight per class allows (approx_weights).  Without
-   * exact object labels the seg
-   * head would only learn that everything is background: it is not
-   * trained (and not used) then. */
+   * exact object labels the seg head would only learn that everything is
+   * background: it is not trained (and not used) then. */
   for (int k = 0; k < r->set.classes; k++)
     r->class_weight[MG_HEAD_SEG][k]
       = has_exact_objects (&r->set) && r->set.n_seg[k] > 0 ? 1.0f : 0.0f;
