@@ -24,8 +24,12 @@
  * flipped (k ↔ 8 − k), accumulating.
  *
  * Threads: the pool (parallel.h) splits the padding copy over (channel,
- * row) and the convolution over (block of 8 output channels, row); every
- * output element is written by one thread with one fixed order of sums,
+ * row) and the convolution over (row, block of 8 output channels), rows
+ * outermost: the blocks of one row read the same input rows, which stay
+ * in cache between them (blocks outermost re-read the whole padded input
+ * once a block, from L3 when it exceeds L2: 64 channels at 64² ran at
+ * 0.8x).  Every output element is written by one thread with one fixed
+ * order of sums,
  * so results do not depend on the thread count.  Float sums run in a
  * different order than the im2col path (ci, ky, kx with FMA): results
  * agree to rounding. */
@@ -50,8 +54,10 @@
 #define K_TARGET __attribute__ ((target ("avx512f,fma")))
 #define K_VL     16
 #define K_XB     2
+#define K_CIG    16
 #define K_WCOB   2
 #define K_VEC    vec_avx512
+#define K_PIN(v) __asm__ ("" : "+v" (v))
 #include "conv3x3-kernel.h"
 /* rows of at most 16 pixels (the deepest levels of small patches): one
  * vector per block instead of two that would be mostly padding */
@@ -60,16 +66,20 @@
 #define K_TARGET __attribute__ ((target ("avx512f,fma"), unused))
 #define K_VL     16
 #define K_XB     1
+#define K_CIG    16
 #define K_WCOB   2
 #define K_VEC    vec_avx512_narrow
+#define K_PIN(v) __asm__ ("" : "+v" (v))
 #include "conv3x3-kernel.h"
 #define K_FN     row_avx2
 #define K_FNW    dw_avx2
 #define K_TARGET __attribute__ ((target ("avx2,fma")))
 #define K_VL     8
 #define K_XB     1
+#define K_CIG    16
 #define K_WCOB   1
 #define K_VEC    vec_avx2
+#define K_PIN(v) __asm__ ("" : "+x" (v))
 #include "conv3x3-kernel.h"
 #endif
 #define K_FN     row_generic
@@ -77,8 +87,10 @@
 #define K_TARGET
 #define K_VL     4
 #define K_XB     1
+#define K_CIG    16
 #define K_WCOB   1
 #define K_VEC    vec_generic
+#define K_PIN(v) ((void) 0)
 #include "conv3x3-kernel.h"
 
 typedef void (*RowFn) (float *, size_t, int, const float *, size_t, int,
@@ -139,13 +151,14 @@ pick_kernels (void)
   return k;
 }
 
-/* Floats between rows of pad: a kernel block starting at column W − 1
- * reads up to K_XB·K_VL + 2 ≤ 64 + 2 columns, rounded up to keep rows
- * 64 bytes apart. */
+/* Floats between rows of pad: the kernels sum whole blocks of at most 32
+ * pixels (K_XB·K_VL) and a block reads two columns past its end, so a row
+ * holds W rounded up to 32, plus 2, zeros past the input; rounded up to
+ * keep rows 64 bytes apart. */
 static int
 pad_stride (int W)
 {
-  return (W + 66 + 15) / 16 * 16;
+  return ((W + 31) / 32 * 32 + 2 + 15) / 16 * 16;
 }
 
 size_t
@@ -181,13 +194,20 @@ pad_part (void *ctx, int ith, int nth)
       int y = (int) (r % (size_t) (j->H + 2)) - 1;
       float *dst = j->pad + r * j->stride;
 
-      memset (dst, 0, (size_t) j->stride * sizeof (float));
       if (y >= 0 && y < j->H)
-        memcpy (dst + 1, j->in + (c * j->H + y) * j->W,
-                (size_t) j->W * sizeof (float));
+        {
+          dst[0] = 0.0f;
+          memcpy (dst + 1, j->in + (c * j->H + y) * j->W,
+                  (size_t) j->W * sizeof (float));
+          memset (dst + 1 + j->W, 0,
+                  (size_t) (j->stride - 1 - j->W) * sizeof (float));
+        }
+      else
+        memset (dst, 0, (size_t) j->stride * sizeof (float));
     }
 }
 
+/* Part i of the convolution is row i / blocks, block i % blocks. */
 static void
 conv_part (void *ctx, int ith, int nth)
 {
@@ -200,8 +220,8 @@ conv_part (void *ctx, int ith, int nth)
                      &i1);
   for (size_t i = i0; i < i1; i++)
     {
-      size_t cob = i / (size_t) j->H;
-      int y = (int) (i % (size_t) j->H);
+      size_t cob = i % (size_t) (j->Cout / MG_DIRECT_COB);
+      int y = (int) (i / (size_t) (j->Cout / MG_DIRECT_COB));
 
       (j->W <= 16 ? j->k.row_narrow : j->k.row) (j->out + cob * MG_DIRECT_COB * plane + (size_t) y * j->W, plane,
               j->W, j->pad + (size_t) y * j->stride, pad_plane, j->stride,
