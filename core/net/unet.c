@@ -220,10 +220,11 @@ acts_plan (MgUNetActs *a, MgArena *arena, const MgUNetConfig *cfg, int n,
 #undef T
 }
 
-/* Largest scratch of one image: im2col of a 3x3 conv (Cin * 9 * H * W) or
- * the GEMM result of an upconv (Cout * 4 * h * w at its input size). */
+/* Largest scratch of a layer: a 3x3 conv's (mg_conv3x3_scratch_count: the
+ * padded batch or im2col of one image) or the GEMM result of an upconv
+ * (Cout * 4 * h * w at its input size). */
 static size_t
-col_count (const MgUNetConfig *cfg, int h, int w, bool training)
+col_count (const MgUNetConfig *cfg, int batch, int h, int w, bool training)
 {
   size_t best = 0;
 
@@ -236,8 +237,8 @@ col_count (const MgUNetConfig *cfg, int h, int w, bool training)
       mg_unet_layer_info (cfg, i, &info);
       l = layer_level (i);
       if (info.kind == MG_LAYER_CONV3X3)
-        need = mg_conv3x3_scratch_count (info.cin, info.cout, h >> l,
-                                         w >> l, training);
+        need = mg_conv3x3_scratch_count (batch, info.cin, info.cout,
+                                         h >> l, w >> l, training);
       else if (info.kind == MG_LAYER_UPCONV2)
         need = (size_t) info.cout * 4 * (h >> (l + 1)) * (w >> (l + 1));
       if (need > best)
@@ -251,8 +252,8 @@ buffers_plan (MgUNetBuffers *b, bool training)
 {
   acts_plan (&b->act, &b->arena, &b->config, b->batch, b->height, b->width);
   b->col = mg_arena_floats (&b->arena,
-                            col_count (&b->config, b->height, b->width,
-                                       training));
+                            col_count (&b->config, b->batch, b->height,
+                                       b->width, training));
   if (training)
     {
       size_t start = b->arena.used;

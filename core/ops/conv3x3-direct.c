@@ -23,16 +23,18 @@
  * a 3x3 convolution of dout with the weights transposed (ci ↔ co) and
  * flipped (k ↔ 8 − k), accumulating.
  *
- * Threads: the pool (parallel.h) splits the padding copy over (channel,
- * row) and the convolution over (row, block of 8 output channels), rows
- * outermost: the blocks of one row read the same input rows, which stay
- * in cache between them (blocks outermost re-read the whole padded input
- * once a block, from L3 when it exceeds L2: 64 channels at 64² ran at
- * 0.8x).  Every output element is written by one thread with one fixed
- * order of sums,
- * so results do not depend on the thread count.  Float sums run in a
- * different order than the im2col path (ci, ky, kx with FMA): results
- * agree to rounding. */
+ * A batch goes through in groups of images (images_per_group), a job to
+ * pad a group and one to convolve it.
+ *
+ * Threads: the pool (parallel.h) splits the padding copy over (image,
+ * channel, row) and the convolution over (image, row, block of 8 output
+ * channels), rows outermost within an image: the blocks of one row read
+ * the same input rows, which stay in cache between them (blocks outermost
+ * re-read the whole padded input once a block, from L3 when it exceeds
+ * L2: 64 channels at 64² ran at 0.8x).  Every output element is written
+ * by one thread with one fixed order of sums, so results do not depend on
+ * the thread count.  Float sums run in a different order than the im2col
+ * path (ci, ky, kx with FMA): results agree to rounding. */
 #include "conv3x3-direct.h"
 
 #include "parallel.h"
@@ -161,33 +163,52 @@ pad_stride (int W)
   return ((W + 31) / 32 * 32 + 2 + 15) / 16 * 16;
 }
 
-size_t
-mg_conv3x3_direct_scratch (int Cin, int Cout, int H, int W)
+/* Images padded and convolved per pair of pool jobs: as many as fit in
+ * GROUP_BYTES of pad, at least one.  On small images a job per image
+ * spent more on starting and joining the pool's threads (and repacking
+ * the weights) than on the sums; on large ones a whole batch of pads
+ * overflows the caches between writing and reading them. */
+enum { GROUP_BYTES = 2 << 20 };
+
+static int
+images_per_group (int N, int C, int H, int W)
 {
-  return (size_t) Cin * (H + 2) * pad_stride (W) + (size_t) Cin * Cout * 9;
+  size_t image = (size_t) C * (H + 2) * pad_stride (W) * sizeof (float);
+  size_t fit = GROUP_BYTES / image;
+
+  return fit < 1 ? 1 : fit > (size_t) N ? N : (int) fit;
+}
+
+size_t
+mg_conv3x3_direct_scratch (int N, int Cin, int Cout, int H, int W)
+{
+  return (size_t) images_per_group (N, Cin, H, W) * Cin * (H + 2)
+           * pad_stride (W)
+         + (size_t) Cin * Cout * 9;
 }
 
 typedef struct
 {
-  const float *in;     /* [C, H, W] */
-  float       *pad;    /* [C, H + 2, stride] */
-  float       *out;    /* [Cout, H, W] */
+  const float *in;     /* [N, C, H, W] */
+  float       *pad;    /* [N, C, H + 2, stride] */
+  float       *out;    /* [N, Cout, H, W] */
   const float *wpack;  /* [Cout / 8][C][9][8] */
   const float *b;      /* [Cout] or NULL */
-  int          C, Cout, H, W, stride;
+  int          N, C, Cout, H, W, stride;
   bool         accumulate;
   Kernels      k;
   float       *dw;     /* weight gradient: [Cout, C, 3, 3] */
 } DirectJob;
 
-/* pad row r of channel c: zeros, then input row r − 1 at columns 1..W. */
+/* pad row r of channel c (c counting the channels of all images): zeros,
+ * then input row r − 1 at columns 1..W. */
 static void
 pad_part (void *ctx, int ith, int nth)
 {
   const DirectJob *j = ctx;
   size_t r0, r1;
 
-  mg_parallel_range ((size_t) j->C * (j->H + 2), ith, nth, &r0, &r1);
+  mg_parallel_range ((size_t) j->N * j->C * (j->H + 2), ith, nth, &r0, &r1);
   for (size_t r = r0; r < r1; r++)
     {
       size_t c = r / (size_t) (j->H + 2);
@@ -207,38 +228,55 @@ pad_part (void *ctx, int ith, int nth)
     }
 }
 
-/* Part i of the convolution is row i / blocks, block i % blocks. */
+/* Part i of the convolution is image i / (H · blocks), then row, then
+ * block of 8 output channels. */
 static void
 conv_part (void *ctx, int ith, int nth)
 {
   const DirectJob *j = ctx;
-  size_t plane = (size_t) j->H * j->W;
-  size_t pad_plane = (size_t) (j->H + 2) * j->stride;
+  const size_t blocks = (size_t) j->Cout / MG_DIRECT_COB;
+  const size_t plane = (size_t) j->H * j->W;
+  const size_t pad_plane = (size_t) (j->H + 2) * j->stride;
+  const RowFn row = j->W <= 16 ? j->k.row_narrow : j->k.row;
   size_t i0, i1;
 
-  mg_parallel_range ((size_t) j->Cout / MG_DIRECT_COB * j->H, ith, nth, &i0,
-                     &i1);
+  mg_parallel_range ((size_t) j->N * j->H * blocks, ith, nth, &i0, &i1);
   for (size_t i = i0; i < i1; i++)
     {
-      size_t cob = i % (size_t) (j->Cout / MG_DIRECT_COB);
-      int y = (int) (i / (size_t) (j->Cout / MG_DIRECT_COB));
+      size_t n = i / (blocks * j->H), cob = i % blocks;
+      int y = (int) (i / blocks % (size_t) j->H);
 
-      (j->W <= 16 ? j->k.row_narrow : j->k.row) (j->out + cob * MG_DIRECT_COB * plane + (size_t) y * j->W, plane,
-              j->W, j->pad + (size_t) y * j->stride, pad_plane, j->stride,
-              j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
-              j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL,
-              j->accumulate);
+      row (j->out + (n * j->Cout + cob * MG_DIRECT_COB) * plane
+             + (size_t) y * j->W,
+           plane, j->W,
+           j->pad + n * j->C * pad_plane + (size_t) y * j->stride,
+           pad_plane, j->stride,
+           j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
+           j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL, j->accumulate);
     }
 }
 
-/* Pads in, then convolves; wpack is already filled (behind pad). */
+/* Pads in, then convolves, a group of images at a time; wpack is already
+ * filled (behind the pads of one group). */
 static void
 run (DirectJob *j)
 {
+  const int N = j->N, group = images_per_group (N, j->C, j->H, j->W);
+  const size_t in_image = (size_t) j->C * j->H * j->W;
+  const size_t out_image = (size_t) j->Cout * j->H * j->W;
+  const float *in = j->in;
+  float *out = j->out;
+
   j->stride = pad_stride (j->W);
   j->k = pick_kernels ();
-  mg_parallel_run (pad_part, j);
-  mg_parallel_run (conv_part, j);
+  for (int n = 0; n < N; n += group)
+    {
+      j->N = N - n < group ? N - n : group;
+      j->in = in + n * in_image;
+      j->out = out + n * out_image;
+      mg_parallel_run (pad_part, j);
+      mg_parallel_run (conv_part, j);
+    }
 }
 
 /* Weight gradient split over (block of output channels, input channel):
@@ -257,23 +295,26 @@ dw_part (void *ctx, int ith, int nth)
     {
       size_t co = i / (size_t) j->C * cob, ci = i % (size_t) j->C;
 
-      j->k.dw (j->dw + (co * j->C + ci) * 9, (size_t) j->C * 9,
-               j->out + co * plane, plane, j->pad + ci * pad_plane,
-               j->stride, j->H, j->W);
+      for (size_t n = 0; n < (size_t) j->N; n++)
+        j->k.dw (j->dw + (co * j->C + ci) * 9, (size_t) j->C * 9,
+                 j->out + (n * j->Cout + co) * plane, plane,
+                 j->pad + (n * j->C + ci) * pad_plane, j->stride, j->H,
+                 j->W);
     }
 }
 
 void
-mg_conv3x3_direct_forward (float       *out,     /* [Cout, H, W] */
-                           const float *in,      /* [Cin, H, W] */
+mg_conv3x3_direct_forward (float       *out,     /* [N, Cout, H, W] */
+                           const float *in,      /* [N, Cin, H, W] */
                            const float *w,       /* [Cout, Cin, 3, 3] */
                            const float *b,       /* [Cout] or NULL */
-                           int Cin, int Cout, int H, int W,
+                           int N, int Cin, int Cout, int H, int W,
                            float       *scratch) /* direct_scratch floats */
 {
   float *pad = scratch;
-  float *wpack = scratch + (size_t) Cin * (H + 2) * pad_stride (W);
-  DirectJob j = { in, pad, out, wpack, b, Cin, Cout, H, W, 0, false,
+  float *wpack = scratch + (size_t) images_per_group (N, Cin, H, W) * Cin
+                             * (H + 2) * pad_stride (W);
+  DirectJob j = { in, pad, out, wpack, b, N, Cin, Cout, H, W, 0, false,
                   { NULL, NULL, NULL, 0 }, NULL };
 
   for (int co = 0; co < Cout; co++)
@@ -286,16 +327,17 @@ mg_conv3x3_direct_forward (float       *out,     /* [Cout, H, W] */
 }
 
 void
-mg_conv3x3_direct_backward_data (float       *din,  /* [Cin, H, W], += */
-                                 const float *dout, /* [Cout, H, W] */
+mg_conv3x3_direct_backward_data (float       *din,  /* [N, Cin, H, W], += */
+                                 const float *dout, /* [N, Cout, H, W] */
                                  const float *w,    /* [Cout, Cin, 3, 3] */
-                                 int Cin, int Cout, int H, int W,
+                                 int N, int Cin, int Cout, int H, int W,
                                  float       *scratch)
 {
   /* a forward convolution from Cout to Cin channels */
   float *pad = scratch;
-  float *wpack = scratch + (size_t) Cout * (H + 2) * pad_stride (W);
-  DirectJob j = { dout, pad, din, wpack, NULL, Cout, Cin, H, W, 0, true,
+  float *wpack = scratch + (size_t) images_per_group (N, Cout, H, W) * Cout
+                             * (H + 2) * pad_stride (W);
+  DirectJob j = { dout, pad, din, wpack, NULL, N, Cout, Cin, H, W, 0, true,
                   { NULL, NULL, NULL, 0 }, NULL };
 
   for (int ci = 0; ci < Cin; ci++)
@@ -309,16 +351,24 @@ mg_conv3x3_direct_backward_data (float       *din,  /* [Cin, H, W], += */
 
 void
 mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
-                                    const float *dout, /* [Cout, H, W] */
-                                    const float *in,   /* [Cin, H, W] */
-                                    int Cin, int Cout, int H, int W,
+                                    const float *dout, /* [N, Cout, H, W] */
+                                    const float *in,   /* [N, Cin, H, W] */
+                                    int N, int Cin, int Cout, int H, int W,
                                     float       *scratch)
 {
-  DirectJob j = { in, scratch, (float *) dout, NULL, NULL, Cin, Cout, H, W,
-                  pad_stride (W), false, pick_kernels (), dw };
+  DirectJob j = { in, scratch, (float *) dout, NULL, NULL, N, Cin, Cout, H,
+                  W, pad_stride (W), false, pick_kernels (), dw };
+
+  const int group = images_per_group (N, Cin, H, W);
 
   if (Cout % j.k.dw_cob != 0)
     j.k = (Kernels) { row_generic, row_generic, dw_generic, 1 };
-  mg_parallel_run (pad_part, &j);
-  mg_parallel_run (dw_part, &j);
+  for (int n = 0; n < N; n += group)
+    {
+      j.N = N - n < group ? N - n : group;
+      j.in = in + (size_t) n * Cin * H * W;
+      j.out = (float *) dout + (size_t) n * Cout * H * W;
+      mg_parallel_run (pad_part, &j);
+      mg_parallel_run (dw_part, &j);
+    }
 }

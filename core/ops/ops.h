@@ -38,16 +38,18 @@ mg_tensor_count (MgTensor t)
 
 /* 3x3 convolution, stride 1, zero padding 1 (output size = input size).
  *   out [N, Cout, H, W], in [N, Cin, H, W], w [Cout, Cin, 3, 3], b [Cout]
- *   col scratch: Cin * 9 * H * W floats (im2col of one image).
- * out = W · im2col(in) + b, one cblas_sgemm per image. */
+ *   col scratch: mg_conv3x3_scratch_count floats.
+ * out = W · im2col(in) + b: the direct kernels (conv3x3-direct.h) for the
+ * whole batch when Cout is in blocks of 8, else im2col strips and one
+ * cblas_sgemm per strip of each image. */
 void mg_conv3x3_forward  (MgTensor out, MgTensor in, const float *w,
                           const float *b, float *col);
 /* Floats of `col` scratch the forward (and, if asked, the backward) of a
- * 3x3 convolution from Cin to Cout channels on H x W needs: the im2col
- * strips (at most MG_COL_STRIP_FLOATS, 16 MB, or one row) or the direct
- * kernel's padded input; the backward's whole-image im2col. */
+ * 3x3 convolution from Cin to Cout channels of N images of H x W needs:
+ * the im2col strips (at most MG_COL_STRIP_FLOATS, 16 MB, or one row) or
+ * the direct kernels' padded batch; the backward's whole-image im2col. */
 #define MG_COL_STRIP_FLOATS ((size_t) 4 << 20)
-size_t mg_conv3x3_scratch_count (int Cin, int Cout, int H, int W,
+size_t mg_conv3x3_scratch_count (int N, int Cin, int Cout, int H, int W,
                                  bool backward);
 /* dw += dout · colᵀ, db += Σ dout, din += col2im(Wᵀ · dout). */
 void mg_conv3x3_backward (MgTensor din, float *dw, float *db, MgTensor dout,

@@ -27,7 +27,8 @@ typedef struct
  * input gradient with 8 inputs, widths that leave partial vectors
  * (37, 3) and a single row.  long_shapes add input channels beyond one
  * group of sums kept in registers (24 = 16 + 8 forward, 40 = 16 + 16 + 8
- * for the input gradient) and rows longer than one chunk of sums (300). */
+ * for the input gradient), rows longer than one chunk of sums (300) and
+ * images whose padded inputs (1.5 MB) take a pool job each. */
 static const Shape shapes[] = {
   { 2, 3, 4, 5, 7 },
   { 1, 1, 1, 1, 1 },
@@ -43,7 +44,8 @@ static const Shape shapes[] = {
  * minutes under valgrind). */
 static const Shape long_shapes[] = {
   { 1, 24, 16, 3, 300 },
-  { 1, 8, 40, 2, 33 },
+  { 2, 8, 40, 2, 33 },
+  { 2, 16, 8, 130, 130 },
 };
 
 typedef struct
@@ -70,8 +72,8 @@ case_new (const Shape *s,
   c->b     = g_new (float, s->cout);
   c->out   = g_new (float, c->n_out);
   c->r     = g_new (float, c->n_out);
-  c->col   = g_new (float, mg_conv3x3_scratch_count (s->cin, s->cout, s->h,
-                                                     s->w, true));
+  c->col   = g_new (float, mg_conv3x3_scratch_count (s->n, s->cin, s->cout,
+                                                     s->h, s->w, true));
   test_fill_uniform (c->in, c->n_in, -1.0, 1.0);
   test_fill_uniform (c->w, c->n_w, -1.0, 1.0);
   test_fill_uniform (c->b, s->cout, -1.0, 1.0);
@@ -260,7 +262,8 @@ test_strips (void)
   const Shape s = { 1, 16, 3, 150, 250 };
   Case   *c   = case_new (&s, 3);
   double *out = g_new0 (double, c->n_out);
-  gsize   col = mg_conv3x3_scratch_count (s.cin, s.cout, s.h, s.w, false);
+  gsize   col = mg_conv3x3_scratch_count (s.n, s.cin, s.cout, s.h, s.w,
+                                          false);
 
   g_assert_cmpuint (col, <, (gsize) s.cin * 9 * s.h * s.w);
   g_assert_cmpuint (col, <=, MG_COL_STRIP_FLOATS);
