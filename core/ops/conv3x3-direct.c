@@ -61,18 +61,6 @@
 #define K_VEC    vec_avx512
 #define K_PIN(v) __asm__ ("" : "+v" (v))
 #include "conv3x3-kernel.h"
-/* rows of at most 16 pixels (the deepest levels of small patches): one
- * vector per block instead of two that would be mostly padding */
-#define K_FN     row_avx512_narrow
-#define K_FNW    dw_avx512_unused
-#define K_TARGET __attribute__ ((target ("avx512f,fma"), unused))
-#define K_VL     16
-#define K_XB     1
-#define K_CIG    16
-#define K_WCOB   2
-#define K_VEC    vec_avx512_narrow
-#define K_PIN(v) __asm__ ("" : "+v" (v))
-#include "conv3x3-kernel.h"
 #define K_FN     row_avx2
 #define K_FNW    dw_avx2
 #define K_TARGET __attribute__ ((target ("avx2,fma")))
@@ -104,7 +92,6 @@ typedef void (*DwFn) (float *, size_t, const float *, size_t,
 typedef struct
 {
   RowFn row;
-  RowFn row_narrow; /* for rows of at most 16 pixels */
   DwFn  dw;
   int   dw_cob;     /* output channels per weight-gradient call */
 } Kernels;
@@ -138,17 +125,17 @@ mg_conv3x3_direct_select (const char *isa)
 static Kernels
 pick_kernels (void)
 {
-  Kernels k = { row_generic, row_generic, dw_generic, 1 };
+  Kernels k = { row_generic, dw_generic, 1 };
 
   if (forced_isa == 1)
     return k;
 #ifdef MG_DIRECT_X86
   if (forced_isa == 2)
-    return (Kernels) { row_avx2, row_avx2, dw_avx2, 1 };
+    return (Kernels) { row_avx2, dw_avx2, 1 };
   if (__builtin_cpu_supports ("avx512f"))
-    return (Kernels) { row_avx512, row_avx512_narrow, dw_avx512, 2 };
+    return (Kernels) { row_avx512, dw_avx512, 2 };
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return (Kernels) { row_avx2, row_avx2, dw_avx2, 1 };
+    return (Kernels) { row_avx2, dw_avx2, 1 };
 #endif
   return k;
 }
@@ -237,7 +224,6 @@ conv_part (void *ctx, int ith, int nth)
   const size_t blocks = (size_t) j->Cout / MG_DIRECT_COB;
   const size_t plane = (size_t) j->H * j->W;
   const size_t pad_plane = (size_t) (j->H + 2) * j->stride;
-  const RowFn row = j->W <= 16 ? j->k.row_narrow : j->k.row;
   size_t i0, i1;
 
   mg_parallel_range ((size_t) j->N * j->H * blocks, ith, nth, &i0, &i1);
@@ -246,13 +232,14 @@ conv_part (void *ctx, int ith, int nth)
       size_t n = i / (blocks * j->H), cob = i % blocks;
       int y = (int) (i / blocks % (size_t) j->H);
 
-      row (j->out + (n * j->Cout + cob * MG_DIRECT_COB) * plane
-             + (size_t) y * j->W,
-           plane, j->W,
-           j->pad + n * j->C * pad_plane + (size_t) y * j->stride,
-           pad_plane, j->stride,
-           j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
-           j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL, j->accumulate);
+      j->k.row (j->out + (n * j->Cout + cob * MG_DIRECT_COB) * plane
+                  + (size_t) y * j->W,
+                plane, j->W,
+                j->pad + n * j->C * pad_plane + (size_t) y * j->stride,
+                pad_plane, j->stride,
+                j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
+                j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL,
+                j->accumulate);
     }
 }
 
@@ -315,7 +302,7 @@ mg_conv3x3_direct_forward (float       *out,     /* [N, Cout, H, W] */
   float *wpack = scratch + (size_t) images_per_group (N, Cin, H, W) * Cin
                              * (H + 2) * pad_stride (W);
   DirectJob j = { in, pad, out, wpack, b, N, Cin, Cout, H, W, 0, false,
-                  { NULL, NULL, NULL, 0 }, NULL };
+                  { NULL, NULL, 0 }, NULL };
 
   for (int co = 0; co < Cout; co++)
     for (int ci = 0; ci < Cin; ci++)
@@ -338,7 +325,7 @@ mg_conv3x3_direct_backward_data (float       *din,  /* [N, Cin, H, W], += */
   float *wpack = scratch + (size_t) images_per_group (N, Cout, H, W) * Cout
                              * (H + 2) * pad_stride (W);
   DirectJob j = { dout, pad, din, wpack, NULL, N, Cout, Cin, H, W, 0, true,
-                  { NULL, NULL, NULL, 0 }, NULL };
+                  { NULL, NULL, 0 }, NULL };
 
   for (int ci = 0; ci < Cin; ci++)
     for (int co = 0; co < Cout; co++)
@@ -362,7 +349,7 @@ mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
   const int group = images_per_group (N, Cin, H, W);
 
   if (Cout % j.k.dw_cob != 0)
-    j.k = (Kernels) { row_generic, row_generic, dw_generic, 1 };
+    j.k = (Kernels) { row_generic, dw_generic, 1 };
   for (int n = 0; n < N; n += group)
     {
       j.N = N - n < group ? N - n : group;

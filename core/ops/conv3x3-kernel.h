@@ -27,6 +27,57 @@
 
 typedef float K_VEC __attribute__ ((vector_size (K_VL * sizeof (float))));
 
+#ifndef K_CAT
+#define K_CAT_(a, b) a##b
+#define K_CAT(a, b)  K_CAT_ (a, b)
+#endif
+
+/* Input channels [cg, ce) into the sums of xb vectors at column x of the
+ * chunk (xb = K_XB, or 1 for a last block of at most K_VL pixels; a
+ * constant once inlined, so acc stays in registers). */
+K_TARGET static inline __attribute__ ((always_inline)) void
+K_CAT (K_FN, _block) (float       *sums,     /* [COB][sums_stride] */
+                      int          sums_stride,
+                      int          x,
+                      int          xb,
+                      const float *pad,      /* chunk start, channel 0 */
+                      size_t       pad_plane,
+                      int          pad_stride,
+                      const float *wpack,
+                      int          cg,
+                      int          ce)
+{
+  enum { COB = MG_DIRECT_COB, VL = K_VL };
+  K_VEC acc[COB][K_XB];
+
+  for (int c = 0; c < COB; c++)
+    for (int v = 0; v < xb; v++)
+      memcpy (&acc[c][v], sums + c * sums_stride + x + v * VL,
+              sizeof acc[c][v]);
+  for (int ci = cg; ci < ce; ci++)
+    {
+      const float *rows = pad + ci * pad_plane + x;
+      const float *w = wpack + (size_t) ci * 9 * COB;
+
+#pragma GCC unroll 9
+      for (int k = 0; k < 9; k++)
+        {
+          const float *src = rows + (k / 3) * pad_stride + k % 3;
+          K_VEC in[K_XB];
+
+          for (int v = 0; v < xb; v++)
+            memcpy (&in[v], src + v * VL, sizeof in[v]);
+          for (int c = 0; c < COB; c++)
+            for (int v = 0; v < xb; v++)
+              acc[c][v] += w[k * COB + c] * in[v];
+        }
+    }
+  for (int c = 0; c < COB; c++)
+    for (int v = 0; v < xb; v++)
+      memcpy (sums + c * sums_stride + x + v * VL, &acc[c][v],
+              sizeof acc[c][v]);
+}
+
 K_TARGET static void
 K_FN (float       *out,       /* row y of output channel co0; channels
                                  are out_plane apart */
@@ -40,11 +91,12 @@ K_FN (float       *out,       /* row y of output channel co0; channels
       const float *bias,      /* [MG_DIRECT_COB] or NULL */
       bool         accumulate)/* add to out instead of overwriting it */
 {
-  enum { COB = MG_DIRECT_COB, XB = K_XB, VL = K_VL, BLOCK = XB * VL };
+  enum { COB = MG_DIRECT_COB, XB = K_XB, VL = K_VL, BLOCK = XB * VL,
+         STRIDE = MG_DIRECT_CHUNK + BLOCK };
   _Static_assert (BLOCK <= 32, "pad_stride () pads rows for blocks of 32");
   /* the row's sums, chunk by chunk: 8 x 256 floats (8 KB) stay in L1 with
    * the three input rows of a group of channels, which are read in order */
-  float sums[COB][MG_DIRECT_CHUNK + BLOCK] __attribute__ ((aligned (64)));
+  float sums[COB][STRIDE] __attribute__ ((aligned (64)));
 
   for (int xs = 0; xs < W; xs += MG_DIRECT_CHUNK)
     {
@@ -60,37 +112,16 @@ K_FN (float       *out,       /* row y of output channel co0; channels
         {
           const int ce = Cin - cg < K_CIG ? Cin : cg + K_CIG;
 
-          for (int b = 0; b < blocks; b++)
-            {
-              K_VEC acc[COB][XB];
-
-              for (int c = 0; c < COB; c++)
-                for (int v = 0; v < XB; v++)
-                  memcpy (&acc[c][v], &sums[c][b * BLOCK + v * VL],
-                          sizeof acc[c][v]);
-              for (int ci = cg; ci < ce; ci++)
-                {
-                  const float *rows = pad + ci * pad_plane + xs + b * BLOCK;
-                  const float *w = wpack + (size_t) ci * 9 * COB;
-
-#pragma GCC unroll 9
-                  for (int k = 0; k < 9; k++)
-                    {
-                      const float *src = rows + (k / 3) * pad_stride + k % 3;
-                      K_VEC in[XB];
-
-                      for (int v = 0; v < XB; v++)
-                        memcpy (&in[v], src + v * VL, sizeof in[v]);
-                      for (int c = 0; c < COB; c++)
-                        for (int v = 0; v < XB; v++)
-                          acc[c][v] += w[k * COB + c] * in[v];
-                    }
-                }
-              for (int c = 0; c < COB; c++)
-                for (int v = 0; v < XB; v++)
-                  memcpy (&sums[c][b * BLOCK + v * VL], &acc[c][v],
-                          sizeof acc[c][v]);
-            }
+          /* whole blocks, and a last one of one vector where that covers
+           * the rest: rows of 48, 24 or 12 pixels would otherwise sum a
+           * third more lanes than they have */
+          for (int x = 0; x < len; x += BLOCK)
+            if (XB > 1 && len - x <= VL)
+              K_CAT (K_FN, _block) (&sums[0][0], STRIDE, x, 1, pad + xs,
+                                    pad_plane, pad_stride, wpack, cg, ce);
+            else
+              K_CAT (K_FN, _block) (&sums[0][0], STRIDE, x, XB, pad + xs,
+                                    pad_plane, pad_stride, wpack, cg, ce);
         }
       for (int c = 0; c < COB; c++)
         memcpy (out + c * out_plane + xs, sums[c], (size_t) len * sizeof (float));
@@ -109,11 +140,6 @@ K_FN (float       *out,       /* row y of output channel co0; channels
  * is loaded once into a register (K_PIN): left to itself GCC folds the
  * load into every FMA that uses it, and since two thirds of these loads
  * split across cache lines, the loads rather than the FMAs set the pace. */
-#ifndef K_CAT
-#define K_CAT_(a, b) a##b
-#define K_CAT(a, b)  K_CAT_ (a, b)
-#endif
-
 /* The sums of one vector column of a row pair: g[h][c] is dout of row
  * y + h, channel c; rows[r] is pad row y + r, at the column. */
 K_TARGET static inline __attribute__ ((always_inline)) void
