@@ -325,14 +325,6 @@ mg_unet_zero_grad (MgUNetBuffers *b)
     mg_parallel_run (zero_part, b);
 }
 
-/* ReLU in place on a conv output (the conv writes pre-activations into the
- * same tensor that keeps the post-activations for backward). */
-static void
-relu_inplace (MgTensor t)
-{
-  mg_relu_forward (t, t);
-}
-
 /* Gradient through an in-place ReLU: d *= (out > 0) (relu_backward with
  * din == dout masks in place). */
 static void
@@ -341,11 +333,11 @@ relu_mask (MgTensor d, MgTensor out)
   mg_relu_backward (d, d, out);
 }
 
+/* The conv's output tensor keeps the post-activations for backward. */
 static void
 conv3_relu (MgTensor out, MgTensor in, const MgConvParams *p, float *col)
 {
-  mg_conv3x3_forward (out, in, p->w, p->b, col);
-  relu_inplace (out);
+  mg_conv3x3_relu_forward (out, in, p->w, p->b, col);
 }
 
 void

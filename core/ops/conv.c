@@ -308,12 +308,13 @@ bias_grad_add (float       *db,
   mg_parallel_run (bias_grad_part, &j);
 }
 
-void
-mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
-                    MgTensor     in,  /* [N, Cin, H, W] */
-                    const float *w,   /* [Cout, Cin, 3, 3] */
-                    const float *b,   /* [Cout] or NULL */
-                    float       *col) /* [Cin·9, H·W] scratch */
+static void
+conv3x3_forward (MgTensor     out,  /* [N, Cout, H, W] */
+                 MgTensor     in,   /* [N, Cin, H, W] */
+                 const float *w,    /* [Cout, Cin, 3, 3] */
+                 const float *b,    /* [Cout] or NULL */
+                 bool         relu, /* then out = max (out, 0) */
+                 float       *col)  /* mg_conv3x3_scratch_count floats */
 {
   const int N = in.n, Cin = in.c, H = in.h, W = in.w, Cout = out.c;
   const int HW = H * W, K = Cin * 9, rows = strip_rows (Cin, H, W);
@@ -324,7 +325,7 @@ mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
   if (direct_ok (Cout))
     {
       mg_conv3x3_direct_forward (out.data, in.data, w, b, N, Cin, Cout, H, W,
-                                 col);
+                                 relu, col);
       return;
     }
   for (int n = 0; n < N; n++)
@@ -349,6 +350,24 @@ mg_conv3x3_forward (MgTensor     out, /* [N, Cout, H, W] */
                        b != NULL ? 1.0f : 0.0f,   o + (size_t) y0 * W, HW);
         }
     }
+  if (relu)
+    mg_relu_forward (out, out);
+}
+
+void
+mg_conv3x3_forward (MgTensor out, MgTensor in, const float *w,
+                    const float *b, float *col)
+{
+  conv3x3_forward (out, in, w, b, false, col);
+}
+
+/* The direct kernels apply the ReLU as they write out: one pass over the
+ * activations fewer (relu_forward was 5 % of a 1024² segmentation). */
+void
+mg_conv3x3_relu_forward (MgTensor out, MgTensor in, const float *w,
+                         const float *b, float *col)
+{
+  conv3x3_forward (out, in, w, b, true, col);
 }
 
 void

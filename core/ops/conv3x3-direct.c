@@ -84,7 +84,7 @@
 #include "conv3x3-kernel.h"
 
 typedef void (*RowFn) (float *, size_t, int, const float *, size_t, int,
-                       const float *, int, const float *, bool);
+                       const float *, int, const float *, bool, bool);
 
 typedef void (*DwFn) (float *, size_t, const float *, size_t,
                       const float *, int, int, int);
@@ -183,6 +183,7 @@ typedef struct
   const float *b;      /* [Cout] or NULL */
   int          N, C, Cout, H, W, stride;
   bool         accumulate;
+  bool         relu;   /* forward: ReLU on the way out */
   Kernels      k;
   float       *dw;     /* weight gradient: [Cout, C, 3, 3] */
 } DirectJob;
@@ -239,7 +240,7 @@ conv_part (void *ctx, int ith, int nth)
                 pad_plane, j->stride,
                 j->wpack + cob * (size_t) j->C * 9 * MG_DIRECT_COB, j->C,
                 j->b != NULL ? j->b + cob * MG_DIRECT_COB : NULL,
-                j->accumulate);
+                j->accumulate, j->relu);
     }
 }
 
@@ -296,13 +297,14 @@ mg_conv3x3_direct_forward (float       *out,     /* [N, Cout, H, W] */
                            const float *w,       /* [Cout, Cin, 3, 3] */
                            const float *b,       /* [Cout] or NULL */
                            int N, int Cin, int Cout, int H, int W,
+                           bool         relu,
                            float       *scratch) /* direct_scratch floats */
 {
   float *pad = scratch;
   float *wpack = scratch + (size_t) images_per_group (N, Cin, H, W) * Cin
                              * (H + 2) * pad_stride (W);
   DirectJob j = { in, pad, out, wpack, b, N, Cin, Cout, H, W, 0, false,
-                  { NULL, NULL, 0 }, NULL };
+                  relu, { NULL, NULL, 0 }, NULL };
 
   for (int co = 0; co < Cout; co++)
     for (int ci = 0; ci < Cin; ci++)
@@ -325,7 +327,7 @@ mg_conv3x3_direct_backward_data (float       *din,  /* [N, Cin, H, W], += */
   float *wpack = scratch + (size_t) images_per_group (N, Cout, H, W) * Cout
                              * (H + 2) * pad_stride (W);
   DirectJob j = { dout, pad, din, wpack, NULL, N, Cout, Cin, H, W, 0, true,
-                  { NULL, NULL, 0 }, NULL };
+                  false, { NULL, NULL, 0 }, NULL };
 
   for (int ci = 0; ci < Cin; ci++)
     for (int co = 0; co < Cout; co++)
@@ -344,7 +346,7 @@ mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
                                     float       *scratch)
 {
   DirectJob j = { in, scratch, (float *) dout, NULL, NULL, N, Cin, Cout, H,
-                  W, pad_stride (W), false, pick_kernels (), dw };
+                  W, pad_stride (W), false, false, pick_kernels (), dw };
 
   const int group = images_per_group (N, Cin, H, W);
 

@@ -19,10 +19,10 @@ bool mg_conv3x3_direct_select (const char *isa);
 size_t mg_conv3x3_direct_scratch (int N, int Cin, int Cout, int H, int W);
 
 /* out = conv3x3 (in, w) + b for each of N images [Cin, H, W] -> [Cout, H,
- * W], for Cout % MG_DIRECT_COB == 0. */
+ * W], then max (out, 0) if relu, for Cout % MG_DIRECT_COB == 0. */
 void mg_conv3x3_direct_forward (float *out, const float *in, const float *w,
                                 const float *b, int N, int Cin, int Cout,
-                                int H, int W, float *scratch);
+                                int H, int W, bool relu, float *scratch);
 
 /* din += the input gradient of out = conv3x3 (in, w) given dout, for
  * Cin % MG_DIRECT_COB == 0; scratch: mg_conv3x3_direct_scratch (N, Cout,

@@ -89,7 +89,8 @@ K_FN (float       *out,       /* row y of output channel co0; channels
       const float *wpack,     /* [Cin][9][MG_DIRECT_COB] */
       int          Cin,
       const float *bias,      /* [MG_DIRECT_COB] or NULL */
-      bool         accumulate)/* add to out instead of overwriting it */
+      bool         accumulate,/* add to out instead of overwriting it */
+      bool         relu)      /* write max (sum, 0) (NaN stays NaN) */
 {
   enum { COB = MG_DIRECT_COB, XB = K_XB, VL = K_VL, BLOCK = XB * VL,
          STRIDE = MG_DIRECT_CHUNK + BLOCK };
@@ -124,7 +125,21 @@ K_FN (float       *out,       /* row y of output channel co0; channels
                                     pad_plane, pad_stride, wpack, cg, ce);
         }
       for (int c = 0; c < COB; c++)
-        memcpy (out + c * out_plane + xs, sums[c], (size_t) len * sizeof (float));
+        if (relu)
+          {
+            /* as ops/relu.c, so the fused result equals conv then ReLU */
+            float *o = out + c * out_plane + xs;
+
+            for (int x = 0; x < len; x++)
+              {
+                float v = sums[c][x];
+
+                o[x] = v > 0.0f ? v : (v == v ? 0.0f : v);
+              }
+          }
+        else
+          memcpy (out + c * out_plane + xs, sums[c],
+                  (size_t) len * sizeof (float));
     }
 }
 

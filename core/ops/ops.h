@@ -44,6 +44,9 @@ mg_tensor_count (MgTensor t)
  * cblas_sgemm per strip of each image. */
 void mg_conv3x3_forward  (MgTensor out, MgTensor in, const float *w,
                           const float *b, float *col);
+/* The same followed by out = max (out, 0) (as mg_relu_forward). */
+void mg_conv3x3_relu_forward (MgTensor out, MgTensor in, const float *w,
+                              const float *b, float *col);
 /* Floats of `col` scratch the forward (and, if asked, the backward) of a
  * 3x3 convolution from Cin to Cout channels of N images of H x W needs:
  * the im2col strips (at most MG_COL_STRIP_FLOATS, 16 MB, or one row) or

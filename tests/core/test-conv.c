@@ -12,6 +12,10 @@
  *                                 MG_COL_STRIP_FLOATS runs in strips of
  *                                 rows (the last one short) and still
  *                                 equals the direct loops
+ * /core/conv3x3/relu              the fused conv + ReLU equals the conv
+ *                                 then mg_relu_forward, bit for bit, NaN
+ *                                 included, on the direct and GEMM paths
+ *                                 (also in the isa runs)
  */
 #include "test-ops.h"
 #include "ops/conv3x3-direct.h"
@@ -316,6 +320,30 @@ test_accumulate (gconstpointer kernel)
   case_free (c);
 }
 
+static void
+test_relu (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      Case  *c     = case_new (&shapes[i], 3);
+      float *fused = g_new (float, c->n_out);
+
+      /* a NaN input spreads to the outputs around it; both must keep it */
+      c->in[c->n_in / 2] = NAN;
+      case_forward (c);
+      mg_relu_forward (out_tensor (c, c->out), out_tensor (c, c->out));
+      mg_conv3x3_relu_forward (out_tensor (c, fused), in_tensor (c, c->in),
+                               c->w, c->b, c->col);
+      for (gsize k = 0; k < c->n_out; k++)
+        if (isnan (c->out[k]))
+          g_assert_true (isnan (fused[k]));
+        else
+          g_assert_cmpfloat (fused[k], ==, c->out[k]);
+      g_free (fused);
+      case_free (c);
+    }
+}
+
 /* The naive and gradient checks again with the direct kernels of one
  * instruction set; the other tests use the best the CPU has. */
 static void
@@ -329,6 +357,7 @@ test_isa (gconstpointer isa)
   test_naive (GINT_TO_POINTER (3));
   test_gradient (GINT_TO_POINTER (3));
   test_accumulate (GINT_TO_POINTER (3));
+  test_relu ();
   mg_conv3x3_direct_select (NULL);
 }
 
@@ -348,6 +377,7 @@ main (int    argc,
   g_test_add_data_func ("/core/conv3x3/isa/avx2", "avx2", test_isa);
   g_test_add_data_func ("/core/conv3x3/isa/avx512", "avx512", test_isa);
   g_test_add_func ("/core/conv3x3/strips", test_strips);
+  g_test_add_func ("/core/conv3x3/relu", test_relu);
   g_test_add_data_func ("/core/conv1x1/naive", GINT_TO_POINTER (1),
                         test_naive);
   g_test_add_data_func ("/core/conv1x1/gradient", GINT_TO_POINTER (1),
