@@ -3,7 +3,7 @@
 
   protocols.py --cli BUILD/core/cli/maskgrow --shared ../shared \
                [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
-               [--images 4] [--seeds 1,2] [--iterations 400] [--train-args ...]
+               [--images 4] [--seeds 1,2] [--iterations 500] [--train-args ...]
                [--segment-args ...]
                [--methods maskgrow,naive,upper,rf] [--protocols single,few]
 
@@ -202,7 +202,7 @@ def main():
     ap.add_argument("--images", type=int, default=4)
     ap.add_argument("--seeds", default="1")
     # about what the 30 s default budget trains on 2 cores (README)
-    ap.add_argument("--iterations", type=int, default=400)
+    ap.add_argument("--iterations", type=int, default=500)
     ap.add_argument("--methods", default="maskgrow,naive,upper,rf")
     ap.add_argument("--protocols", default="single,few")
     ap.add_argument("--train-args", default="",
