@@ -37,6 +37,7 @@
  * path (ci, ky, kx with FMA): results agree to rounding. */
 #include "conv3x3-direct.h"
 
+#include "ops.h"
 #include "parallel.h"
 
 #include <stdbool.h>
@@ -49,6 +50,10 @@
 #pragma GCC optimize ("fp-contract=fast")
 #endif
 
+/* Input channels a pass of the row kernel sums in registers (see
+ * conv3x3-kernel.h), for every instruction set. */
+#define K_CIG 16
+
 #if defined(__x86_64__) && defined(__GNUC__) && ! defined(__clang__)
 #define MG_DIRECT_X86 1
 #define K_FN     row_avx512
@@ -56,7 +61,6 @@
 #define K_TARGET __attribute__ ((target ("avx512f,fma")))
 #define K_VL     16
 #define K_XB     2
-#define K_CIG    16
 #define K_WCOB   2
 #define K_VEC    vec_avx512
 #define K_PIN(v) __asm__ ("" : "+v" (v))
@@ -66,7 +70,6 @@
 #define K_TARGET __attribute__ ((target ("avx2,fma")))
 #define K_VL     8
 #define K_XB     1
-#define K_CIG    16
 #define K_WCOB   1
 #define K_VEC    vec_avx2
 #define K_PIN(v) __asm__ ("" : "+x" (v))
@@ -77,7 +80,6 @@
 #define K_TARGET
 #define K_VL     4
 #define K_XB     1
-#define K_CIG    16
 #define K_WCOB   1
 #define K_VEC    vec_generic
 #define K_PIN(v) ((void) 0)

@@ -6,8 +6,9 @@
  *   K_TARGET  GCC target attribute, e.g. __attribute__ ((target ("avx2")))
  *   K_VL      floats per vector (16 AVX-512, 8 AVX2, 4 SSE2)
  *   K_XB      vectors per block along x
- *   K_CIG     input channels summed per pass over a chunk of the row
  *   K_PIN(v)  keeps vector v in a register (empty where not needed)
+ * and, the same for every instruction set, K_CIG: input channels summed
+ * per pass over a chunk of the row.
  *
  * One call computes MG_DIRECT_COB output channels of one output row:
  *   out[c][x] (+)= Σ_ci Σ_ky Σ_kx wpack[ci][ky·3 + kx][c]
@@ -127,15 +128,10 @@ K_FN (float       *out,       /* row y of output channel co0; channels
       for (int c = 0; c < COB; c++)
         if (relu)
           {
-            /* as ops/relu.c, so the fused result equals conv then ReLU */
             float *o = out + c * out_plane + xs;
 
             for (int x = 0; x < len; x++)
-              {
-                float v = sums[c][x];
-
-                o[x] = v > 0.0f ? v : (v == v ? 0.0f : v);
-              }
+              o[x] = mg_relu1 (sums[c][x]);
           }
         else
           memcpy (out + c * out_plane + xs, sums[c],
@@ -257,6 +253,5 @@ K_FNW (float       *dw,         /* [K_WCOB][cin_stride]: dw[c] + 0..8 */
 #undef K_TARGET
 #undef K_VL
 #undef K_XB
-#undef K_CIG
 #undef K_PIN
 #undef K_VEC

@@ -33,9 +33,8 @@ relu_forward_part (void *ctx, int ith, int nth)
   size_t i0, i1;
 
   mg_parallel_range (j->count, ith, nth, &i0, &i1);
-  /* Comparison rather than fmaxf: NaN stays NaN, so a diverged run shows. */
   for (size_t i = i0; i < i1; i++)
-    y[i] = x[i] > 0.0f ? x[i] : (x[i] == x[i] ? 0.0f : x[i]);
+    y[i] = mg_relu1 (x[i]);
 }
 
 static void
