@@ -53,7 +53,8 @@ typedef struct
 /* Options whose change makes the running training stale. */
 static const gchar *training_options[] =
 {
-  "hints", "exact", "all-images", "quality", "seconds", "iterations", "seed"
+  "hints", "exact", "all-images", "quality", "seconds", "iterations", "seed",
+  "levels"
 };
 
 static void
@@ -373,7 +374,7 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   gimp_procedure_dialog_fill_box (GIMP_PROCEDURE_DIALOG (dialog),
                                   "training-box", "hints", "exact",
                                   "all-images", "quality", "seconds",
-                                  "iterations", "seed", NULL);
+                                  "iterations", "seed", "levels", NULL);
   gimp_procedure_dialog_fill_frame (GIMP_PROCEDURE_DIALOG (dialog),
                                     "training", "training-title", FALSE,
                                     "training-box");

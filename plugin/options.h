@@ -19,6 +19,7 @@ typedef struct
   gdouble seconds;     /* 0 = no limit */
   gint    iterations;  /* 0 = no limit */
   gint    seed;
+  gint    levels;      /* recursive levels (background rings), 0 = off */
   gint    threads;     /* GIMP's thread setting */
 } MaskgrowTraining;
 
@@ -47,7 +48,7 @@ typedef struct
 } MaskgrowOutputs;
 
 /* quality (choice fast / balanced / best / custom), seconds, iterations,
- * seed.  default_quality: the nick used when a script passes none. */
+ * seed, levels.  default_quality: the nick used when a script passes none. */
 void     maskgrow_options_add_training (GimpProcedure       *procedure,
                                         const gchar         *default_quality);
 /* FALSE + error when the budget could never end (custom, 0 s, 0 steps). */

@@ -18,6 +18,7 @@ config_from (MgTrainConfig          *config,
   config->seconds    = training->seconds;
   config->iterations = training->iterations;
   config->seed       = (uint64_t) training->seed;
+  config->levels     = training->levels;
   config->threads    = training->threads;
 }
 
