@@ -82,6 +82,7 @@ void mg_upconv2_backward (MgTensor din, float *dw, float *db, MgTensor dout,
  * din += dout * (out > 0).  din may alias dout: then dout is masked in
  * place (din = dout * (out > 0)), nothing is accumulated. */
 void mg_relu_forward  (MgTensor out, MgTensor in);
+void mg_relu_backward (MgTensor din, MgTensor dout, MgTensor out);
 /* One value's ReLU as mg_relu_forward computes it (and the fused
  * mg_conv3x3_relu_forward): a comparison rather than fmaxf, so NaN stays
  * NaN and a diverged run shows. */
@@ -90,7 +91,6 @@ mg_relu1 (float v)
 {
   return v > 0.0f ? v : (v == v ? 0.0f : v);
 }
-void mg_relu_backward (MgTensor din, MgTensor dout, MgTensor out);
 
 /* Channel concatenation: out [N, Ca + Cb, H, W] = [a ; b]. */
 void mg_concat_forward  (MgTensor out, MgTensor a, MgTensor b);
