@@ -23,13 +23,13 @@ of the object classes.  Needs python3-numpy, -pil, -scipy.
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage as ndi
+
+from protocols import run  # same directory: the script's own sys.path[0]
 
 CELL, GRID = 32, 6
 GREY = {1: 0.9, 2: 0.5, 3: 0.7}
@@ -68,13 +68,6 @@ def scene(variant, seed):
     return image, truth, hints
 
 
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
-    return r.stdout
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -89,11 +82,13 @@ def main():
           "| object classes | seeds |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
+        def p(name):
+            return os.path.join(tmp, name)
+
         for variant in a.variants.split(","):
             dice = []
             for seed in seeds:
                 image, truth, hints = scene(variant, seed)
-                p = lambda name: os.path.join(tmp, name)
                 pixels = (image * 255 + 0.5).astype(np.uint8)
                 Image.fromarray(pixels[..., 0] if pixels.shape[2] == 1
                                 else pixels).save(p("image.png"))
