@@ -110,6 +110,12 @@ typedef struct
   int      patch;          /* training patch side, multiple of 8 */
   int      batch;          /* patches per step */
   float    learning_rate;  /* Adam step size */
+  /* Weight of the smoothness term on the approx head: neighbouring
+   * pixels that look alike should get the same class (ops.h,
+   * mg_pairwise_forward_backward), so that a boundary the hints leave
+   * open settles on the image's edge instead of anywhere in the unpainted
+   * band (a halo, or objects shrunk to their blobs).  0 = off. */
+  float    smoothness;
   /* The recursive recipe (methods.md §1(d)): the three tasks (seg,
    * approx, sep) are always trained; after a first stage (40 % of the
    * budget) the approximation targets are evolved `levels` times from
@@ -147,6 +153,7 @@ typedef struct
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
+ * smoothness 1;
  * no levels (when on: a 4 px background ring per level, objects do not
  * grow; `growth` px per level at confidence 0.6 when asked);
  * working scale chosen automatically (scale 0); previews every 2 s when

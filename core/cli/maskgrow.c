@@ -5,7 +5,7 @@
  *                  [--seconds N] [--iterations N] [--seed S] [--threads T]
  *                  [--quiet] [--levels N] [--margin PX] [--growth PX]
  *                  [--confidence P]
- *                  [--scale F] [--dump-levels DIR]
+ *                  [--scale F] [--dump-levels DIR] [--smoothness W]
  *   maskgrow segment --model M.mgm --image IMG --out LABELS.png
  *                  [--probabilities PROB.png] [--instances IDS.png]
  *                  [--threads T] [--quiet]
@@ -44,6 +44,8 @@ static const char usage[] =
   "                      DIR/level-L-image-I.png, hint convention)\n"
   "                      [--scale F]  (work on images shrunk F times,\n"
   "                      1..8; 0 = from the painted object sizes)\n"
+  "                      [--smoothness W]  (weight of the term that puts\n"
+  "                      boundaries on image edges; default 1, 0 = off)\n"
   "       maskgrow segment --model M.mgm --image IMG --out LABELS.png\n"
   "                      [--probabilities PROB.png] [--instances IDS.png]\n"
   "                      [--views 1|2|4] [--threads T] [--quiet]\n"
@@ -222,7 +224,7 @@ static const NumberOption train_numbers[] = {
   { "--seed", 0, 1e15 },    { "--threads", 0, 1024 },
   { "--levels", 0, 20 },    { "--growth", 0, 1000 },
   { "--confidence", 0, 1 }, { "--scale", 0, 8 },
-  { "--margin", 0, 100 },
+  { "--margin", 0, 100 },    { "--smoothness", 0, 100 },
 };
 
 static int
@@ -248,6 +250,7 @@ set_train_number (MgTrainConfig *c, int which, double v)
     case 6: c->confidence = (float) v; break;
     case 7: c->scale = (int) v; break;
     case 8: c->margin = (int) v; break;
+    case 9: c->smoothness = (float) v; break;
     }
 }
 

@@ -111,4 +111,15 @@ float mg_xent_forward_backward (MgTensor dlogits, MgTensor prob,
                                 const uint8_t *target,
                                 const float *class_weight, float scale);
 
+/* Image-gated smoothness of softmax probabilities (ops/pairwise.c says
+ * why), over every pixel, labelled or not:
+ *   loss = Σ_{i, q} w_iq ‖p(i) − p(q)‖² / (N·H·W),
+ *   w_iq = exp(−‖x(i) − x(q)‖² / (2σ² C)),
+ * q the right and lower neighbours of i; image [N, C, H, W] is what the
+ * network saw.  Returns the loss; if dlogits.data is not NULL,
+ * accumulates scale · ∂loss/∂logits into it (K ≤ 16). */
+float mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob,
+                                    MgTensor image, float sigma,
+                                    float scale);
+
 #endif /* MG_OPS_H */

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Two and three object classes on scenes made here, per-class Dice.
+"""One, two and three object classes on scenes made here, per-class Dice.
 
   classes-synthetic.py --cli BUILD/core/cli/maskgrow [--seeds 1,2,3]
-                       [--iterations 500] [--variants grey2,grey3,colour3]
+                       [--iterations 500] [--variants grey1,grey2,grey3,colour3]
                        [--train-args '--levels 3'] [--segment-args ...]
 
 The shared data sets have one object class each; maskgrow is also used
@@ -10,6 +10,8 @@ on images with two or three.  Every scene is a 6 x 6 grid of 32 px cells
 (192 x 192), one object per cell, the classes in turn: discs (radius 9),
 squares (side 16), diamonds (|dx| + |dy| < 11).  Edges are softened
 (Gaussian, sigma 0.7 px) and noise added (sd 0.05), as a camera would.
+  grey1    the three shapes, all bright (0.9), one class: whether what
+           costs several classes also costs one;
   grey2    discs bright (0.9), squares mid-grey (0.5), background 0.1:
            the scene of tests/core/test-train.c, larger;
   grey3    the same plus diamonds at 0.7: three classes by brightness;
@@ -38,17 +40,18 @@ HUE = {1: (0.8, 0.3, 0.3), 2: (0.3, 0.8, 0.3), 3: (0.3, 0.3, 0.8)}
 
 def scene(variant, seed):
     """image (H, W, channels) in [0, 1], truth labels, hints."""
-    classes = 2 if variant == "grey2" else 3
+    shapes = 2 if variant == "grey2" else 3
     n = CELL * GRID
     y, x = np.mgrid[0:n, 0:n]
     dy, dx = y % CELL - CELL // 2, x % CELL - CELL // 2
-    kind = (y // CELL * GRID + x // CELL) % classes + 1
+    kind = (y // CELL * GRID + x // CELL) % shapes + 1
     # two of every three objects of each class are painted
     unpainted = (y // CELL + x // CELL) % 3 == 2
     inside = np.where(kind == 1, dy * dy + dx * dx < 81,
                       np.where(kind == 2, (abs(dy) < 8) & (abs(dx) < 8),
                                abs(dy) + abs(dx) < 11))
-    truth = np.where(inside, kind, 0).astype(np.uint8)
+    truth = np.where(inside, 1 if variant == "grey1" else kind, 0)
+    truth = truth.astype(np.uint8)
     if variant == "colour3":
         base = np.full((n, n, 3), 0.1)
         for c, rgb in HUE.items():
@@ -73,7 +76,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--iterations", type=int, default=500)
-    ap.add_argument("--variants", default="grey2,grey3,colour3")
+    ap.add_argument("--variants", default="grey1,grey2,grey3,colour3")
     ap.add_argument("--train-args", default="")
     ap.add_argument("--segment-args", default="")
     a = ap.parse_args()

@@ -103,10 +103,13 @@ train_scene (const Scene *s, int iterations, MgError *err)
  * 0.95, discs 0.83, squares 0.69 on average, the worst single runs 0.92,
  * 0.60, 0.51; again after the class-weight and subnormal changes of
  * November 2026: 0.944, 0.816, 0.690, the worst runs 0.775, 0.711, 0.382,
- * seeds 1-3 (the test's) 0.914, 0.754, 0.614.  What is lost is a 1–2 px halo: the labels leave a 10 px
- * unpainted band around each object and nothing tells the network where
- * in it the boundary lies.  The bars sit two standard errors below the
- * means and far above the blobs.  (The recursive recipe has its own
+ * seeds 1-3 (the test's) 0.914, 0.754, 0.614.  What was lost then: the
+ * labels leave a 10 px unpainted band around each object and nothing told
+ * the network where in it the boundary lies (a halo, or objects shrunk
+ * towards their blobs).  The smoothness term (default weight 1) puts the
+ * boundary on the image's edge: seeds 1-3 0.997, 0.999, 0.974 (worst
+ * single run 0.995, 0.998, 0.957).  The bars fail without it (0.754 <
+ * 0.9) and sit far above the blobs.  (The recursive recipe has its own
  * test, test-recursive.c.) */
 static void
 test_two_classes (void)
@@ -141,9 +144,9 @@ test_two_classes (void)
     }
   g_test_message ("mean Dice background %.3f disc %.3f square %.3f",
                   mean[0], mean[1], mean[2]);
-  g_assert_cmpfloat (mean[0], >, 0.9);
-  g_assert_cmpfloat (mean[1], >, 0.7);
-  g_assert_cmpfloat (mean[2], >, 0.55);
+  g_assert_cmpfloat (mean[0], >, 0.95);
+  g_assert_cmpfloat (mean[1], >, 0.9);
+  g_assert_cmpfloat (mean[2], >, 0.85);
   g_free (prob);
   g_free (s);
 }
