@@ -117,7 +117,7 @@ float mg_xent_forward_backward (MgTensor dlogits, MgTensor prob,
  *   w_iq = exp(−‖x(i) − x(q)‖² / (2σ² C)),
  * q the right and lower neighbours of i; image [N, C, H, W] is what the
  * network saw.  Returns the loss; if dlogits.data is not NULL,
- * accumulates scale · ∂loss/∂logits into it (K ≤ 16). */
+ * accumulates scale · ∂loss/∂logits into it. */
 float mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob,
                                     MgTensor image, float sigma,
                                     float scale);

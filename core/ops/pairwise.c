@@ -78,7 +78,7 @@ mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob, MgTensor image,
   if (dlogits.data == NULL)
     return (float) (loss * norm);
   assert (dlogits.n == prob.n && dlogits.c == K && dlogits.h == H
-          && dlogits.w == W && K <= 16);
+          && dlogits.w == W);
 
   /* Per pixel: g_k = ∂loss/∂p_k = 2 Σ_q w_iq (p_k(i) − p_k(q)) · norm over
    * its 4 neighbours q, then through the softmax:
@@ -94,8 +94,8 @@ mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob, MgTensor image,
           {
             size_t i = (size_t) y * W + xx;
             size_t q[4];
+            float w[4], dot = 0;
             int nq = 0;
-            float gk[16] = { 0 }, dot = 0;
 
             if (xx > 0)
               q[nq++] = i - 1;
@@ -106,15 +106,23 @@ mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob, MgTensor image,
             if (y + 1 < H)
               q[nq++] = i + W;
             for (int j = 0; j < nq; j++)
+              w[j] = 2 * (float) norm * affinity (x, C, HW, i, q[j], s2);
+            /* g_k is formed twice (for Σ p_j g_j, then for each k) rather
+             * than kept: K goes up to MG_MAX_CLASSES + 1 */
+            for (int k = 0; k < K; k++)
               {
-                float w = 2 * (float) norm * affinity (x, C, HW, i, q[j], s2);
-                for (int k = 0; k < K; k++)
-                  gk[k] += w * (p[k * HW + i] - p[k * HW + q[j]]);
+                float gk = 0;
+                for (int j = 0; j < nq; j++)
+                  gk += w[j] * (p[k * HW + i] - p[k * HW + q[j]]);
+                dot += p[k * HW + i] * gk;
               }
             for (int k = 0; k < K; k++)
-              dot += p[k * HW + i] * gk[k];
-            for (int k = 0; k < K; k++)
-              g[k * HW + i] += scale * p[k * HW + i] * (gk[k] - dot);
+              {
+                float gk = 0;
+                for (int j = 0; j < nq; j++)
+                  gk += w[j] * (p[k * HW + i] - p[k * HW + q[j]]);
+                g[k * HW + i] += scale * p[k * HW + i] * (gk - dot);
+              }
           }
     }
   return (float) (loss * norm);

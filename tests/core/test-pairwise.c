@@ -147,7 +147,9 @@ objective (gpointer data)
 static void
 test_pairwise_gradient (void)
 {
-  const int shapes[][5] = { { 2, 3, 1, 4, 5 }, { 1, 2, 3, 3, 3 } };
+  /* the last: the most classes a model can have, background included */
+  const int shapes[][5] = { { 2, 3, 1, 4, 5 }, { 1, 2, 3, 3, 3 },
+                            { 1, 17, 1, 2, 3 } };
 
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     {
