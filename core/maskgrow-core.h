@@ -114,7 +114,11 @@ typedef struct
    * pixels that look alike should get the same class (ops.h,
    * mg_pairwise_forward_backward), so that a boundary the hints leave
    * open settles on the image's edge instead of anywhere in the unpainted
-   * band (a halo, or objects shrunk to their blobs).  0 = off. */
+   * band (a halo, or objects shrunk to their blobs).  0 = off, the
+   * default: at weight 1 it helped every shared data set but one *few*
+   * case and the multi-class scenes (README, 'How it works', item 6),
+   * but cost the fluorescence nuclei the GIMP tests use (Segment 0.83 ->
+   * 0.72 in one case), where the glow around nuclei changes slowly. */
   float    smoothness;
   /* The recursive recipe (methods.md §1(d)): the three tasks (seg,
    * approx, sep) are always trained; after a first stage (40 % of the
@@ -153,7 +157,7 @@ typedef struct
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
- * smoothness 1;
+ * smoothness 0 (off; 1 is the measured weight);
  * no levels (when on: a 4 px background ring per level, objects do not
  * grow; `growth` px per level at confidence 0.6 when asked);
  * working scale chosen automatically (scale 0); previews every 2 s when

@@ -32,7 +32,7 @@ mg_train_config_init (MgTrainConfig *config)
   config->patch = 96;
   config->batch = 4;
   config->learning_rate = 1e-3f;
-  config->smoothness = 1.0f;
+  config->smoothness = 0.0f;
   config->levels = 0;
   config->growth = 0;
   config->margin = 4;
