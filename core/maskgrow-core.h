@@ -117,8 +117,9 @@ typedef struct
    * band (a halo, or objects shrunk to their blobs).  0 = off, the
    * default: at weight 1 it helped every shared data set but one *few*
    * case and the multi-class scenes (README, 'How it works', item 6),
-   * but cost the fluorescence nuclei the GIMP tests use (Segment 0.83 ->
-   * 0.72 in one case), where the glow around nuclei changes slowly. */
+   * but cost the fluorescence nuclei the tests use (CLI 0.823 -> 0.779;
+   * in GIMP, Apply's probability channel fell to 0.72 against a bar of
+   * 0.75), where the glow around nuclei changes slowly. */
   float    smoothness;
   /* The recursive recipe (methods.md §1(d)): the three tasks (seg,
    * approx, sep) are always trained; after a first stage (40 % of the
