@@ -50,6 +50,22 @@
 #pragma GCC optimize ("fp-contract=fast")
 #endif
 
+/* The sanitizer build leaves the kernels unchecked.  Its UBSan puts a
+ * bounds and an overflow check on every index of the register blocks
+ * (acc[c][v], w[k * COB + c]) and ASan a call on every 32- or 64-byte
+ * vector load: a training step ran 14x slower than the release build, 75 %
+ * of it in these kernels, and the sanitizer tests took most of CI's time.
+ * What they read and write lies inside one arena block (arena.h), whose
+ * inside ASan cannot police anyway; the conv tests compare them against
+ * im2col on odd shapes in every build, and the code around them stays
+ * checked.  (GCC defines __SANITIZE_ADDRESS__ but nothing for UBSan; the
+ * UBSan attribute is a no-op without it.) */
+#if defined(__SANITIZE_ADDRESS__)
+#define K_UNCHECKED __attribute__ ((no_sanitize_address, no_sanitize_undefined))
+#else
+#define K_UNCHECKED __attribute__ ((no_sanitize_undefined))
+#endif
+
 /* Input channels a pass of the row kernel sums in registers (see
  * conv3x3-kernel.h), for every instruction set. */
 #define K_CIG 16
@@ -58,7 +74,7 @@
 #define MG_DIRECT_X86 1
 #define K_FN     row_avx512
 #define K_FNW    dw_avx512
-#define K_TARGET __attribute__ ((target ("avx512f,fma")))
+#define K_TARGET __attribute__ ((target ("avx512f,fma"))) K_UNCHECKED
 #define K_VL     16
 #define K_XB     2
 #define K_WCOB   2
@@ -67,7 +83,7 @@
 #include "conv3x3-kernel.h"
 #define K_FN     row_avx2
 #define K_FNW    dw_avx2
-#define K_TARGET __attribute__ ((target ("avx2,fma")))
+#define K_TARGET __attribute__ ((target ("avx2,fma"))) K_UNCHECKED
 #define K_VL     8
 #define K_XB     1
 #define K_WCOB   1
@@ -77,7 +93,7 @@
 #endif
 #define K_FN     row_generic
 #define K_FNW    dw_generic
-#define K_TARGET
+#define K_TARGET K_UNCHECKED
 #define K_VL     4
 #define K_XB     1
 #define K_WCOB   1

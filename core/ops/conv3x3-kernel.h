@@ -66,9 +66,15 @@ K_CAT (K_FN, _block) (float       *sums,     /* [COB][sums_stride] */
           const float *src = rows + (k / 3) * pad_stride + k % 3;
           K_VEC in[K_XB];
 
+#pragma GCC unroll 2
           for (int v = 0; v < xb; v++)
             memcpy (&in[v], src + v * VL, sizeof in[v]);
+          /* unrolled also at -O2 (a distribution's build, meson's
+           * debugoptimized), where GCC otherwise keeps acc in memory: a
+           * load and a store around every FMA */
+#pragma GCC unroll 8
           for (int c = 0; c < COB; c++)
+#pragma GCC unroll 2
             for (int v = 0; v < xb; v++)
               acc[c][v] += w[k * COB + c] * in[v];
         }
