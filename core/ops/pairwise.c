@@ -14,20 +14,52 @@
 #include <assert.h>
 #include <math.h>
 
-/* exp(−d² / (2σ²)), d² the mean over the C channels (planes of HW) of
- * the squared difference of pixels a and b. */
+/* Σ over `count` planes of HW of (v[a] − v[b])²: the squared distance of
+ * pixels a and b. */
 static inline float
-affinity (const float *x, int C, size_t HW, size_t a, size_t b,
-          float inv_two_sigma2)
+sq_distance (const float *v, int count, size_t HW, size_t a, size_t b)
 {
   float d2 = 0;
 
-  for (int c = 0; c < C; c++)
+  for (int c = 0; c < count; c++)
     {
-      float d = x[c * HW + a] - x[c * HW + b];
+      float d = v[c * HW + a] - v[c * HW + b];
       d2 += d * d;
     }
-  return expf (-d2 / C * inv_two_sigma2);
+  return d2;
+}
+
+/* One pair (a, b) of neighbours: returns w_ab ‖p(a) − p(b)‖² and, if g is
+ * not NULL, adds `grad_scale` times its gradient to the logits of both
+ * pixels.  Through the softmax, ∂/∂z_k = p_k (g_k − Σ_j p_j g_j) is linear
+ * in g, so each pair can add its share directly: at a, g_k = 2w d_k with
+ * d = p(a) − p(b), and Σ_j p_j g_j = 2w Σ_j p_j(a) d_j (and mirrored at
+ * b).  One exp per pair, no per-pixel buffer. */
+static inline float
+add_pair (const float *p, const float *x, float *g, int K, int C, size_t HW,
+          size_t a, size_t b, float inv_two_sigma2, float grad_scale)
+{
+  const float w = expf (-sq_distance (x, C, HW, a, b) / C * inv_two_sigma2);
+  float pa_d = 0, pb_d = 0;     /* Σ_k p_k(a) d_k, Σ_k p_k(b) d_k */
+
+  for (int k = 0; k < K; k++)
+    {
+      float d = p[k * HW + a] - p[k * HW + b];
+      pa_d += p[k * HW + a] * d;
+      pb_d += p[k * HW + b] * d;
+    }
+  if (g != NULL)
+    {
+      const float c = 2 * w * grad_scale;
+
+      for (int k = 0; k < K; k++)
+        {
+          float d = p[k * HW + a] - p[k * HW + b];
+          g[k * HW + a] += c * p[k * HW + a] * (d - pa_d);
+          g[k * HW + b] -= c * p[k * HW + b] * (d - pb_d);
+        }
+    }
+  return w * (pa_d - pb_d);     /* Σ_k d_k² = Σ_k (p_k(a) − p_k(b)) d_k */
 }
 
 float
@@ -40,90 +72,33 @@ mg_pairwise_forward_backward (MgTensor dlogits, MgTensor prob, MgTensor image,
   /* the loss is a mean over pixels: every pixel has (up to) two pairs,
    * right and down */
   const double norm = 1.0 / ((double) prob.n * HW);
+  const float  grad_scale = scale * (float) norm;
   double       loss = 0;
 
   assert (image.n == prob.n && image.h == H && image.w == W);
+  if (dlogits.data != NULL)
+    assert (dlogits.n == prob.n && dlogits.c == K && dlogits.h == H
+            && dlogits.w == W);
   for (int n = 0; n < prob.n; n++)
     {
       const float *p = prob.data + (size_t) n * K * HW;
       const float *x = image.data + (size_t) n * C * HW;
+      float *g = dlogits.data ? dlogits.data + (size_t) n * K * HW : NULL;
 
-      for (int y = 0; y < H; y++)
-        for (int xx = 0; xx < W; xx++)
-          {
-            size_t i = (size_t) y * W + xx;
+      /* right neighbours (dx 1), then lower ones (dy 1) */
+      for (int dy = 0; dy <= 1; dy++)
+        {
+          const int dx = 1 - dy;
+          const size_t offset = (size_t) dy * W + dx;
 
-            if (xx + 1 < W)
+          for (int y = 0; y + dy < H; y++)
+            for (int xx = 0; xx + dx < W; xx++)
               {
-                float w = affinity (x, C, HW, i, i + 1, s2), d2 = 0;
-                for (int k = 0; k < K; k++)
-                  {
-                    float d = p[k * HW + i] - p[k * HW + i + 1];
-                    d2 += d * d;
-                  }
-                loss += w * d2;
+                size_t a = (size_t) y * W + xx;
+                loss += add_pair (p, x, g, K, C, HW, a, a + offset, s2,
+                                  grad_scale);
               }
-            if (y + 1 < H)
-              {
-                float w = affinity (x, C, HW, i, i + W, s2), d2 = 0;
-                for (int k = 0; k < K; k++)
-                  {
-                    float d = p[k * HW + i] - p[k * HW + i + W];
-                    d2 += d * d;
-                  }
-                loss += w * d2;
-              }
-          }
-    }
-  if (dlogits.data == NULL)
-    return (float) (loss * norm);
-  assert (dlogits.n == prob.n && dlogits.c == K && dlogits.h == H
-          && dlogits.w == W);
-
-  /* Per pixel: g_k = ∂loss/∂p_k = 2 Σ_q w_iq (p_k(i) − p_k(q)) · norm over
-   * its 4 neighbours q, then through the softmax:
-   * ∂/∂z_k = p_k (g_k − Σ_j p_j g_j). */
-  for (int n = 0; n < prob.n; n++)
-    {
-      const float *p = prob.data + (size_t) n * K * HW;
-      const float *x = image.data + (size_t) n * C * HW;
-      float       *g = dlogits.data + (size_t) n * K * HW;
-
-      for (int y = 0; y < H; y++)
-        for (int xx = 0; xx < W; xx++)
-          {
-            size_t i = (size_t) y * W + xx;
-            size_t q[4];
-            float w[4], dot = 0;
-            int nq = 0;
-
-            if (xx > 0)
-              q[nq++] = i - 1;
-            if (xx + 1 < W)
-              q[nq++] = i + 1;
-            if (y > 0)
-              q[nq++] = i - W;
-            if (y + 1 < H)
-              q[nq++] = i + W;
-            for (int j = 0; j < nq; j++)
-              w[j] = 2 * (float) norm * affinity (x, C, HW, i, q[j], s2);
-            /* g_k is formed twice (for Σ p_j g_j, then for each k) rather
-             * than kept: K goes up to MG_MAX_CLASSES + 1 */
-            for (int k = 0; k < K; k++)
-              {
-                float gk = 0;
-                for (int j = 0; j < nq; j++)
-                  gk += w[j] * (p[k * HW + i] - p[k * HW + q[j]]);
-                dot += p[k * HW + i] * gk;
-              }
-            for (int k = 0; k < K; k++)
-              {
-                float gk = 0;
-                for (int j = 0; j < nq; j++)
-                  gk += w[j] * (p[k * HW + i] - p[k * HW + q[j]]);
-                g[k * HW + i] += scale * p[k * HW + i] * (gk - dot);
-              }
-          }
+        }
     }
   return (float) (loss * norm);
 }
