@@ -54,7 +54,7 @@ typedef struct
 static const gchar *training_options[] =
 {
   "hints", "exact", "all-images", "quality", "seconds", "iterations", "seed",
-  "levels"
+  "levels", "smoothness"
 };
 
 static void
@@ -374,7 +374,8 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   gimp_procedure_dialog_fill_box (GIMP_PROCEDURE_DIALOG (dialog),
                                   "training-box", "hints", "exact",
                                   "all-images", "quality", "seconds",
-                                  "iterations", "seed", "levels", NULL);
+                                  "iterations", "seed", "levels",
+                                  "smoothness", NULL);
   gimp_procedure_dialog_fill_frame (GIMP_PROCEDURE_DIALOG (dialog),
                                     "training", "training-title", FALSE,
                                     "training-box");

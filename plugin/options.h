@@ -20,6 +20,7 @@ typedef struct
   gint    iterations;  /* 0 = no limit */
   gint    seed;
   gint    levels;      /* recursive levels (background rings), 0 = off */
+  gdouble smoothness;  /* weight of the boundaries-on-edges term, 0 = off */
   gint    threads;     /* GIMP's thread setting */
 } MaskgrowTraining;
 
@@ -48,7 +49,7 @@ typedef struct
 } MaskgrowOutputs;
 
 /* quality (choice fast / balanced / best / custom), seconds, iterations,
- * seed, levels.  default_quality: the nick used when a script passes none. */
+ * seed, levels, smoothness.  default_quality: the nick used when a script passes none. */
 void     maskgrow_options_add_training (GimpProcedure       *procedure,
                                         const gchar         *default_quality);
 /* FALSE + error when the budget could never end (custom, 0 s, 0 steps). */

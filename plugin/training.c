@@ -19,6 +19,7 @@ config_from (MgTrainConfig          *config,
   config->iterations = training->iterations;
   config->seed       = (uint64_t) training->seed;
   config->levels     = training->levels;
+  config->smoothness = (float) training->smoothness;
   config->threads    = training->threads;
 }
 

@@ -36,6 +36,10 @@
 #     score at least min_levels_gain above B's (measured 0.831 -> 0.863;
 #     the CLI on the grey image 0.796 -> 0.850); an argument that never
 #     reached training would score B's Dice exactly.
+#  J. As I, with smoothness 1 (the "smoothness" argument): the selection
+#     must reach min_dice, and differ from I's (training is deterministic,
+#     so an argument that never reached training would score I's Dice
+#     exactly).  Measured: I 0.8629, J 0.8652.
 # Undo is checked in tests/ui/test-undo.sh: the PDB has no call that
 # undoes (GIMP 3.0.4), so that test presses Ctrl+Z in GIMP under Xvfb.
 set -uo pipefail
@@ -265,6 +269,18 @@ batch="
                  #:channels \"none\")))
   (export-binary (gimp-selection-save img) 0.5 \"$tmp/i-levels.png\")
   (gimp-image-delete img))
+
+; J. As I, with the boundaries-on-edges term
+(let* ((in  (load-rgb-with-hints))
+       (img (car in)) (base (cadr in)))
+  (say \"smoothness objects \"
+       (cadddr (plug-in-maskgrow-segment #:run-mode RUN-NONINTERACTIVE
+                 #:image img #:drawables (vector base)
+                 #:quality \"custom\" #:seconds 0 #:iterations $iterations
+                 #:seed 1 #:levels 2 #:smoothness 1.0 #:selection \"replace\"
+                 #:channels \"none\")))
+  (export-binary (gimp-selection-save img) 0.5 \"$tmp/j-smoothness.png\")
+  (gimp-image-delete img))
 (say \"done\")
 "
 
@@ -372,6 +388,13 @@ if [ -n "$b" ] && [ -n "$i" ] &&
   ok "Segment with 2 levels: Dice $i >= $b + $min_levels_gain"
 else
   not_ok "Segment with 2 levels: Dice ${i:-?} >= ${b:-?} + $min_levels_gain"
+fi
+dice "$tmp/j-smoothness.png" "$truth" "$min_dice" "Segment with levels 2 and smoothness 1"
+j=$(class_dice "$tmp/j-smoothness.png" "$truth")
+if [ -n "$i" ] && [ -n "$j" ] && [ "$i" != "$j" ]; then
+  ok "smoothness reached training: Dice $j, without $i"
+else
+  not_ok "smoothness reached training: Dice ${j:-?}, without ${i:-?}"
 fi
 
 echo "1..$n"
