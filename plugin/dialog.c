@@ -50,7 +50,8 @@ typedef struct
   guint                timeout;
 } Dialog;
 
-/* Options whose change makes the running training stale. */
+/* The Training frame's options, in its order: a change to any of them
+ * makes the running training stale. */
 static const gchar *training_options[] =
 {
   "hints", "exact", "all-images", "quality", "seconds", "iterations", "seed",
@@ -344,8 +345,10 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   GtkWidget *options;
   GtkWidget *paned;
   GtkWidget *content;
+  GList     *names = NULL;
   gboolean   run;
   gulong     handler;
+  guint      i;
 
   *model     = NULL;
   d.config   = config;
@@ -371,11 +374,11 @@ maskgrow_segment_dialog (GimpProcedure        *procedure,
   gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
                                    "training-title", _("Training"),
                                    FALSE, FALSE);
-  gimp_procedure_dialog_fill_box (GIMP_PROCEDURE_DIALOG (dialog),
-                                  "training-box", "hints", "exact",
-                                  "all-images", "quality", "seconds",
-                                  "iterations", "seed", "levels",
-                                  "smoothness", NULL);
+  for (i = G_N_ELEMENTS (training_options); i > 0; i--)
+    names = g_list_prepend (names, (gpointer) training_options[i - 1]);
+  gimp_procedure_dialog_fill_box_list (GIMP_PROCEDURE_DIALOG (dialog),
+                                       "training-box", names);
+  g_list_free (names);
   gimp_procedure_dialog_fill_frame (GIMP_PROCEDURE_DIALOG (dialog),
                                     "training", "training-title", FALSE,
                                     "training-box");

@@ -49,7 +49,8 @@ typedef struct
 } MaskgrowOutputs;
 
 /* quality (choice fast / balanced / best / custom), seconds, iterations,
- * seed, levels, smoothness.  default_quality: the nick used when a script passes none. */
+ * seed, levels, smoothness.  default_quality: the nick used when a script
+ * passes none. */
 void     maskgrow_options_add_training (GimpProcedure       *procedure,
                                         const gchar         *default_quality);
 /* FALSE + error when the budget could never end (custom, 0 s, 0 steps). */
