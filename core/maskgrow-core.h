@@ -114,12 +114,10 @@ typedef struct
    * pixels that look alike should get the same class (ops.h,
    * mg_pairwise_forward_backward), so that a boundary the hints leave
    * open settles on the image's edge instead of anywhere in the unpainted
-   * band (a halo, or objects shrunk to their blobs).  0 = off, the
-   * default: at weight 1 it helped every shared data set but one *few*
-   * case and the multi-class scenes (README, 'How it works', item 6),
-   * but cost the fluorescence nuclei the tests use (CLI 0.823 -> 0.779;
-   * in GIMP, Apply's probability channel fell to 0.72 against a bar of
-   * 0.75), where the glow around nuclei changes slowly. */
+   * band (a halo, or objects shrunk to their blobs).  0 = off; 1, the
+   * default, is the measured weight.  Alone it lets objects spread into
+   * the soft glow around fluorescent nuclei; with the recursive levels
+   * below, the background ring stops that (README, 'How it works'). */
   float    smoothness;
   /* The recursive recipe (methods.md §1(d)): the three tasks (seg,
    * approx, sep) are always trained; after a first stage (40 % of the
@@ -128,11 +126,11 @@ typedef struct
    * background gains a ring `margin` px wide, 2 px outside every object
    * the network finds for a painted object (target/margin.h), and the
    * painted objects grow by up to `growth` px into pixels the network
-   * gives to their class with `confidence`.  Measured at the default
-   * budget (README, 'How it works'): the ring removes most of the halo
-   * around small dense objects (H&E nuclei) but costs a little on the
-   * other data, and growing the objects did not help: levels are off by
-   * default, and when on, objects do not grow unless asked. */
+   * gives to their class with `confidence`.  Measured (README, 'How it
+   * works'): the ring removes the halo around small dense objects; the
+   * growth keeps the ring from shrinking larger objects level after
+   * level; at confidence 0.9 it takes only what the network is sure of,
+   * so it does not grow objects into a glow. */
   int      levels;         /* recursion levels; 0 = painted hints only */
   int      growth;         /* most pixels an object grows per level, 0..
                             * (0 = objects do not grow) */
@@ -158,11 +156,10 @@ typedef struct
 
 /* Documented defaults: 30 s budget, at most 1500 steps, seed 1, all cores,
  * 96 px patches, batch 4, Adam lr 1e-3 (methods.md, 'CPU budget');
- * smoothness 0 (off; 1 is the measured weight);
- * no levels (when on: a 4 px background ring per level, objects do not
- * grow; `growth` px per level at confidence 0.6 when asked);
- * working scale chosen automatically (scale 0); previews every 2 s when
- * asked for. */
+ * smoothness 1; 2 recursive levels, each with a 4 px background ring and
+ * objects grown by up to 4 px at confidence 0.9 (levels 0 = the one-stage
+ * recipe of hints only); working scale chosen automatically (scale 0);
+ * previews every 2 s when asked for. */
 void mg_train_config_init (MgTrainConfig *config);
 
 typedef struct

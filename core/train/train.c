@@ -32,11 +32,11 @@ mg_train_config_init (MgTrainConfig *config)
   config->patch = 96;
   config->batch = 4;
   config->learning_rate = 1e-3f;
-  config->smoothness = 0.0f;
-  config->levels = 0;
-  config->growth = 0;
+  config->smoothness = 1.0f;
+  config->levels = 2;
+  config->growth = 4;
   config->margin = 4;
-  config->confidence = 0.6f;
+  config->confidence = 0.9f;
   config->scale = 0;
   config->on_level = NULL;
   config->level_data = NULL;

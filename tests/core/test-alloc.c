@@ -95,10 +95,13 @@ allocations_for (int steps, int levels, int classes)
   config.iterations = steps;
   config.patch = 32;
   config.levels = levels;
-  /* blobs grow 8 px per level, so both runs do every level: the rings
-   * alone stop the levels early when a 4-step network finds nothing
-   * beyond the paint, and fewer levels allocate less */
+  /* blobs grow 8 px per level into whatever the network gives their
+   * class at 0.6, so both runs do every level: the rings alone, or growth
+   * at the default confidence 0.9, stop the levels early when a 4-step
+   * network finds nothing beyond the paint, and fewer levels allocate
+   * less */
   config.growth = levels > 0 ? 8 : 0;
+  config.confidence = 0.6f;
   config.scale = 1;
   before = allocations;
   g_assert_cmpint (mg_train (&sample, 1, &config, NULL, NULL, &model, &err),
