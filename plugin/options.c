@@ -36,29 +36,26 @@ maskgrow_options_add_training (GimpProcedure *procedure,
                                    _("The same seed, image, hints and "
                                      "number of steps give the same result"),
                                    0, G_MAXINT, 1, G_PARAM_READWRITE);
-  /* The core's --levels (README 'How it works', item 3): off by default
-   * because it helps small dense objects with a halo and costs elsewhere. */
+  /* The core's --levels (README 'How it works', item 3), with the core's
+   * default: 2. */
   gimp_procedure_add_int_argument (procedure, "levels",
                                    _("Recursive le_vels"),
-                                   _("Train in stages; after each, teach "
-                                     "the network a background ring "
-                                     "around the objects it found, which "
-                                     "tightens them. 0 = off; 3 helps "
-                                     "small objects that come out with a "
-                                     "halo"),
-                                   0, 10, 0, G_PARAM_READWRITE);
-  /* The core's --smoothness (README 'How it works', item 6): off by
-   * default because it lets objects spread into a soft glow around
-   * fluorescent nuclei; 1 is the weight measured there. */
+                                   _("Train in stages; after each, grow "
+                                     "the objects to what the network is "
+                                     "sure of and teach it a background "
+                                     "ring around them, which tightens "
+                                     "the boundaries. 0 = off: train on "
+                                     "the hints only"),
+                                   0, 10, 2, G_PARAM_READWRITE);
+  /* The core's --smoothness (README 'How it works', item 6), with the
+   * core's default: 1, the weight measured. */
   gimp_procedure_add_double_argument (procedure, "smoothness",
                                       _("_Boundaries on edges"),
                                       _("Weight of a training term that "
                                         "puts object boundaries on the "
                                         "image's edges where the hints "
-                                        "leave them open. 0 = off; 1 "
-                                        "helps most images, but objects "
-                                        "can spread into a soft glow"),
-                                      0.0, 100.0, 0.0, G_PARAM_READWRITE);
+                                        "leave them open. 0 = off"),
+                                      0.0, 100.0, 1.0, G_PARAM_READWRITE);
 }
 
 gboolean
