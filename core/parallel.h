@@ -4,9 +4,10 @@
  * mg_parallel_run (fn, ctx) calls fn (ctx, ith, nth) for ith = 0..nth−1
  * at once on nth threads (the caller is thread 0) and returns when all
  * are done; nth = mg_threads_get ().  Each fn splits its work by a fixed
- * partition of an outer dimension (mg_parallel_range) and writes only
- * its own part, gather style, so no two threads write one element and a
- * run gives the same numbers whatever the thread count.  Every thread
+ * partition of an outer dimension (mg_parallel_range), or claims chunks
+ * of it as it goes (MgParallelQueue, below), and writes only what it
+ * took, gather style, so no two threads write one element and a run gives
+ * the same numbers whatever the thread count.  Every thread
  * runs its part with subnormal floats flushed to zero (fpmode.h), and the
  * caller gets its own floating-point mode back afterwards.
  *
@@ -17,6 +18,8 @@
 #ifndef MG_PARALLEL_H
 #define MG_PARALLEL_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef void (*MgParallelFn) (void *ctx, int ith, int nth);
@@ -34,6 +37,47 @@ mg_parallel_range (size_t count, int ith, int nth, size_t *begin,
 
   *begin = i * base + (i < extra ? i : extra);
   *end = *begin + base + (i < extra ? 1 : 0);
+}
+
+/* A dynamic split, for the jobs that carry most of the time (the
+ * convolution kernels): items [0, count) are handed out in chunks to
+ * whichever thread asks next, so a thread that starts late (a worker
+ * waking from sleep) or runs on a slower or busier core takes fewer, and
+ * the caller does not wait for the last static part to finish.  The
+ * chunks are contiguous and an item is computed the same whichever thread
+ * takes it, so results stay independent of the thread count.  Fill with
+ * mg_parallel_queue_init before each mg_parallel_run; inside fn:
+ *   while (mg_parallel_claim (&q, &i0, &i1)) for (i = i0; i < i1; i++) */
+typedef struct
+{
+  atomic_size_t next;
+  size_t        count, grain;
+} MgParallelQueue;
+
+/* chunks of count / (8 x threads) items, at least one: small enough that
+ * the last chunks even out the threads, large enough that claiming (one
+ * atomic add, its cache line shared by the threads) costs nothing */
+static inline void
+mg_parallel_queue_init (MgParallelQueue *q, size_t count, int nth)
+{
+  size_t grain = count / (8 * (size_t) (nth > 1 ? nth : 1));
+
+  atomic_init (&q->next, 0);
+  q->count = count;
+  q->grain = grain > 0 ? grain : 1;
+}
+
+static inline bool
+mg_parallel_claim (MgParallelQueue *q, size_t *begin, size_t *end)
+{
+  size_t b = atomic_fetch_add_explicit (&q->next, q->grain,
+                                        memory_order_relaxed);
+
+  if (b >= q->count)
+    return false;
+  *begin = b;
+  *end = q->count - b < q->grain ? q->count : b + q->grain;
+  return true;
 }
 
 /* The pool's threads are started at the first run and stopped (joined)

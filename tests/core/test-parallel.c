@@ -5,6 +5,12 @@
  *                                 part and every part runs once (workers
  *                                 restarted for a new thread count once
  *                                 ran the previous job again)
+ * /core/parallel/queue-each-item-once
+ *                                 items claimed from an MgParallelQueue by
+ *                                 1-4 threads: every item taken by exactly
+ *                                 one thread, in chunks of the grain, and
+ *                                 every thread that asks after the end
+ *                                 gets nothing
  * /core/parallel/subnormals-flushed
  *                                 inside a job, on every thread, a product
  *                                 below FLT_MIN is 0 and a subnormal input
@@ -13,6 +19,7 @@
  *                                 caller's own mode is back
  */
 #include <float.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -71,6 +78,67 @@ test_each_part_once (void)
                 g_assert_cmpint (p.nth_seen[t], ==, nth);
             }
           g_free (p.visits);
+        }
+}
+
+typedef struct
+{
+  MgParallelQueue queue;
+  int            *visits;           /* queue.count entries */
+  size_t          chunk_max;        /* largest chunk claimed */
+  int             after_end[MAX_THREADS]; /* claims refused at the end */
+  int             nth;              /* threads the job ran on */
+} Claims;
+
+static void
+claim_all (void *ctx, int ith, int nth)
+{
+  Claims *c = ctx;
+  size_t begin, end, biggest = 0;
+
+  if (ith == 0)
+    c->nth = nth;
+  while (mg_parallel_claim (&c->queue, &begin, &end))
+    {
+      g_assert_cmpuint (begin, <, end);
+      g_assert_cmpuint (end, <=, c->queue.count);
+      if (end - begin > biggest)
+        biggest = end - begin;
+      for (size_t i = begin; i < end; i++)
+        c->visits[i]++;   /* each item once: no two threads touch one */
+    }
+  c->after_end[ith] = ! mg_parallel_claim (&c->queue, &begin, &end);
+  if (biggest > 0)  /* claims are under the queue's grain */
+    g_assert_cmpuint (biggest, <=, c->queue.grain);
+}
+
+static void
+test_queue_each_item_once (void)
+{
+  static const size_t counts[] = { 0, 1, 5, 17, 1000, 4097 };
+
+  for (int round = 0; round < 20; round++)
+    for (int threads = 1; threads <= MAX_THREADS; threads++)
+      for (size_t k = 0; k < G_N_ELEMENTS (counts); k++)
+        {
+          Claims c;
+
+          memset (&c, 0, sizeof c);
+          mg_threads_set (threads);
+          mg_parallel_queue_init (&c.queue, counts[k], threads);
+          g_assert_cmpuint (c.queue.grain, >=, 1);
+          g_assert_cmpuint (c.queue.grain, <=,
+                            counts[k] / (8 * (size_t) threads) + 1);
+          c.visits = g_new0 (int, counts[k] + 1);
+          mg_parallel_run (claim_all, &c);
+          for (size_t i = 0; i < counts[k]; i++)
+            g_assert_cmpint (c.visits[i], ==, 1);
+          g_assert_cmpint (c.visits[counts[k]], ==, 0);
+          g_assert_cmpint (c.nth, >=, 1);
+          g_assert_cmpint (c.nth, <=, threads);
+          for (int t = 0; t < c.nth; t++)
+            g_assert_cmpint (c.after_end[t], ==, 1);
+          g_free (c.visits);
         }
 }
 
@@ -141,6 +209,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/parallel/each-part-once", test_each_part_once);
+  g_test_add_func ("/core/parallel/queue-each-item-once",
+                   test_queue_each_item_once);
   g_test_add_func ("/core/parallel/subnormals-flushed",
                    test_subnormals_flushed);
   return g_test_run ();
