@@ -252,9 +252,13 @@ mg_train_set_reindex (MgTrainSet *set)
   for (int k = 0; k < set->classes; k++)
     {
       free (set->pixels[k]);
+      free (set->first[k]);
       set->pixels[k] = NULL;
       set->n_pixels[k] = counts[k];
-      if (counts[k] > 0 && (set->pixels[k] = malloc (counts[k] * 8)) == NULL)
+      set->first[k] = malloc ((size_t) (set->n_images + 1) * sizeof (size_t));
+      if (set->first[k] == NULL
+          || (counts[k] > 0 && (set->pixels[k] = malloc (counts[k] * 8))
+                                 == NULL))
         return MG_STATUS_NO_MEMORY;
     }
   for (int i = 0; i < set->n_images; i++)
@@ -262,6 +266,8 @@ mg_train_set_reindex (MgTrainSet *set)
       const MgTrainImage *im = &set->images[i];
       size_t n = (size_t) im->width * im->height;
 
+      for (int k = 0; k < set->classes; k++)
+        set->first[k][i] = filled[k];
       for (size_t o = 0; o < n; o++)
         {
           uint8_t t = im->target[o];
@@ -269,6 +275,8 @@ mg_train_set_reindex (MgTrainSet *set)
             set->pixels[t][filled[t]++] = ((uint64_t) i << 32) | o;
         }
     }
+  for (int k = 0; k < set->classes; k++)
+    set->first[k][set->n_images] = filled[k];
   return MG_STATUS_OK;
 }
 
@@ -288,7 +296,10 @@ mg_train_set_free (MgTrainSet *set)
     }
   free (set->images);
   for (int k = 0; k <= MG_MAX_CLASSES; k++)
-    free (set->pixels[k]);
+    {
+      free (set->pixels[k]);
+      free (set->first[k]);
+    }
   memset (set, 0, sizeof *set);
 }
 
@@ -311,7 +322,24 @@ mg_patch_draw (const MgTrainSet *set,
     if (set->n_pixels[k] > 0)
       present[n_present++] = k;
   k = present[mg_rng_below (rng, (uint32_t) n_present)];
-  pick = set->pixels[k][mg_rng_next (rng) % set->n_pixels[k]];
+  if (set->n_images > 1)
+    {
+      /* then an image among those with pixels of class k, every one as
+       * often (see patches.h) */
+      int with = 0, i = 0;
+      uint32_t r;
+      size_t n;
+
+      for (int j = 0; j < set->n_images; j++)
+        with += set->first[k][j + 1] > set->first[k][j];
+      r = mg_rng_below (rng, (uint32_t) with);
+      while (set->first[k][i + 1] == set->first[k][i] || r-- > 0)
+        i++;
+      n = set->first[k][i + 1] - set->first[k][i];
+      pick = set->pixels[k][set->first[k][i] + mg_rng_next (rng) % n];
+    }
+  else
+    pick = set->pixels[k][mg_rng_next (rng) % set->n_pixels[k]];
   im = &set->images[pick >> 32];
   cx = (int) ((pick & 0xffffffffu) % (uint64_t) im->width);
   cy = (int) ((pick & 0xffffffffu) / (uint64_t) im->width);
