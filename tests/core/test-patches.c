@@ -83,8 +83,10 @@ patches_from_a (const MgTrainSet *set, int class_only)
   return from_a;
 }
 
-static void
-test_image_share (void)
+/* Builds the two-image set (B with or without its blob) and counts the
+ * patches from A (patches_from_a). */
+static int
+draw_from_scene (bool blob_in_b, int class_only)
 {
   Scene *s = g_new (Scene, 1);
   MgTrainSample samples[2] = {
@@ -95,34 +97,30 @@ test_image_share (void)
   MgError err = { 0 };
   int from_a;
 
-  make_scene (s, true);
+  make_scene (s, blob_in_b);
   g_assert_cmpint (mg_train_set_init (&set, samples, 2, &err), ==,
                    MG_STATUS_OK);
-  from_a = patches_from_a (&set, 0);
+  from_a = patches_from_a (&set, class_only);
+  mg_train_set_free (&set);
+  g_free (s);
+  return from_a;
+}
+
+static void
+test_image_share (void)
+{
+  int from_a = draw_from_scene (true, 0);
+
   g_test_message ("%d of %d patches from the exact image", from_a, DRAWS);
   g_assert_cmpint (from_a, >=, DRAWS * 45 / 100);
   g_assert_cmpint (from_a, <=, DRAWS * 55 / 100);
-  mg_train_set_free (&set);
-  g_free (s);
 }
 
 static void
 test_class_of_one_image (void)
 {
-  Scene *s = g_new (Scene, 1);
-  MgTrainSample samples[2] = {
-    { { s->a, 1, SIDE, SIDE }, NULL, s->exact_a },
-    { { s->b, 1, SIDE, SIDE }, s->hints_b, NULL },
-  };
-  MgTrainSet set = { 0 };
-  MgError err = { 0 };
-
-  make_scene (s, false);  /* B: background stroke only */
-  g_assert_cmpint (mg_train_set_init (&set, samples, 2, &err), ==,
-                   MG_STATUS_OK);
-  g_assert_cmpint (patches_from_a (&set, 1), ==, DRAWS);
-  mg_train_set_free (&set);
-  g_free (s);
+  /* B: a background stroke only */
+  g_assert_cmpint (draw_from_scene (false, 1), ==, DRAWS);
 }
 
 int
