@@ -361,8 +361,7 @@ mg_conv3x3_direct_backward_data (float       *din,  /* [N, Cin, H, W], += */
   float *wpack = scratch + (size_t) images_per_group (N, Cout, H, W) * Cout
                              * (H + 2) * pad_stride (W);
   DirectJob j = { dout, pad, din, wpack, NULL, N, Cout, Cin, H, W, 0, true,
-                  false, { NULL, NULL, 0 }, NULL,
-                  NULL };
+                  false, { NULL, NULL, 0 }, NULL, NULL };
 
   for (int ci = 0; ci < Cin; ci++)
     for (int co = 0; co < Cout; co++)
@@ -387,6 +386,7 @@ mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
   const int group = images_per_group (N, Cin, H, W);
   MgParallelQueue queue;
 
+  j.queue = &queue;
   if (Cout % j.k.dw_cob != 0)
     j.k = (Kernels) { row_generic, dw_generic, 1 };
   for (int n = 0; n < N; n += group)
@@ -395,7 +395,6 @@ mg_conv3x3_direct_backward_weights (float       *dw,   /* [Cout, Cin, 3, 3] */
       j.in = in + (size_t) n * Cin * H * W;
       j.out = (float *) dout + (size_t) n * Cout * H * W;
       mg_parallel_run (pad_part, &j);
-      j.queue = &queue;
       mg_parallel_queue_init (&queue, (size_t) Cout / j.k.dw_cob * Cin,
                               mg_threads_get ());
       mg_parallel_run (dw_part, &j);

@@ -85,7 +85,6 @@ typedef struct
 {
   MgParallelQueue queue;
   int            *visits;           /* queue.count entries */
-  size_t          chunk_max;        /* largest chunk claimed */
   int             after_end[MAX_THREADS]; /* claims refused at the end */
   int             nth;              /* threads the job ran on */
 } Claims;

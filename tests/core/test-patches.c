@@ -53,7 +53,7 @@ make_scene (Scene *s, bool blob_in_b)
  * image (SIDE ≥ PATCH), and A's approximation targets are all labelled,
  * B's only at its 19 painted pixels (at most 9 + 10 of PATCH²). */
 static int
-patches_from_a (const MgTrainSet *set, int class_only)
+patches_from_a (const MgTrainSet *set, bool class_only)
 {
   float x[PATCH * PATCH];
   uint8_t t[MG_HEADS * PATCH * PATCH];
@@ -86,7 +86,7 @@ patches_from_a (const MgTrainSet *set, int class_only)
 /* Builds the two-image set (B with or without its blob) and counts the
  * patches from A (patches_from_a). */
 static int
-draw_from_scene (bool blob_in_b, int class_only)
+draw_from_scene (bool blob_in_b, bool class_only)
 {
   Scene *s = g_new (Scene, 1);
   MgTrainSample samples[2] = {
@@ -109,7 +109,7 @@ draw_from_scene (bool blob_in_b, int class_only)
 static void
 test_image_share (void)
 {
-  int from_a = draw_from_scene (true, 0);
+  int from_a = draw_from_scene (true, false);
 
   g_test_message ("%d of %d patches from the exact image", from_a, DRAWS);
   g_assert_cmpint (from_a, >=, DRAWS * 45 / 100);
@@ -120,7 +120,7 @@ static void
 test_class_of_one_image (void)
 {
   /* B: a background stroke only */
-  g_assert_cmpint (draw_from_scene (false, 1), ==, DRAWS);
+  g_assert_cmpint (draw_from_scene (false, true), ==, DRAWS);
 }
 
 int
