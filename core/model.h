@@ -15,9 +15,10 @@ struct MgModel
                                           * infer/resample.h          */
   float        seg_weight;               /* output = seg_weight · P_seg +
                                           * (1 − seg_weight) · P_approx:
-                                          * 0 when trained without exact
-                                          * labels (the seg head then
-                                          * knows only background)     */
+                                          * mg_train sets 0.5 when some
+                                          * object pixels, but not most
+                                          * labelled pixels, are exact,
+                                          * else 0 (train.c)           */
   int          views;                    /* mirrored views averaged by
                                           * mg_segment (1, 2 or 4); not
                                           * saved, MG_VIEWS_DEFAULT    */

@@ -12,13 +12,18 @@
  *      middle (x = 72, y 12..36): a mistake a person can make; the blob
  *      at (66, 24) must not grow past the stroke within the disc... it may
  *      only go round it, which the stroke's length forbids;
- *   background strokes along y = 48 and x = 90. */
+ *   background strokes along y = 48 and x = 90.
+ *
+ * /core/recursive/exact-skips-levels: the same scene as two training
+ * images; the levels run, and the seg head counts in the answer, unless
+ * exact labels are most labelled pixels. */
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "maskgrow-core.h"
+#include "model.h"
 #include "rng.h"
 
 #define W 96
@@ -268,10 +273,90 @@ test_recursive (void)
   g_free (s);
 }
 
+/* Levels shown per training image. */
+static void
+count_levels (int level, int image, const uint8_t *labels, int width,
+              int height, void *user_data)
+{
+  int *seen = user_data;
+
+  (void) labels, (void) width, (void) height;
+  g_assert_cmpint (image, >=, 0);
+  g_assert_cmpint (image, <, 2);
+  g_assert_cmpint (level, ==, seen[image]);
+  seen[image]++;
+}
+
+/* Trains briefly on the scene twice, image 0 with its hints, image 1 with
+ * its hints and `exact`; returns the levels shown for image 0 (level 0,
+ * the hints, counts) and the model's share of the seg head in its
+ * answer. */
+static int
+levels_beside (Scene *s, const uint8_t *exact, float *seg_weight)
+{
+  MgTrainSample samples[2] = {
+    { { s->image, 1, W, H }, s->hints, NULL },
+    { { s->image, 1, W, H }, s->hints, exact },
+  };
+  MgTrainConfig config;
+  MgModel *model = NULL;
+  MgError err = { 0 };
+  int seen[2] = { 0, 0 };
+
+  mg_train_config_init (&config);
+  config.iterations = 30;
+  config.seconds = 0;
+  config.patch = 48;
+  config.threads = 1;
+  config.on_level = count_levels;
+  config.level_data = seen;
+  g_assert_cmpint (mg_train (samples, 2, &config, NULL, NULL, &model, &err),
+                   ==, MG_STATUS_OK);
+  g_assert_cmpint (seen[0], ==, seen[1]);
+  *seg_weight = model->seg_weight;
+  mg_model_free (model);
+  return seen[0];
+}
+
+/* Exact labels that are most of the labelled pixels (the whole of
+ * image 1: 9216 of 9616) skip the levels, and the answer is the approx
+ * head alone; one disc outlined (437 of 1192) leaves the levels on, as no
+ * exact labels do (test_recursive), and mixes the seg head in by half
+ * (train.c, exact_dominates).  Fails with the rule removed: 3 levels
+ * shown in the first case. */
+static void
+test_exact_skips_levels (void)
+{
+  Scene *s = g_new (Scene, 1);
+  uint8_t *exact = g_new (uint8_t, W * H);
+  float seg_weight = -1;
+
+  make_scene (s);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        bool in = false;
+
+        for (int d = 0; d < 4; d++)
+          in |= dist (x, y, d) < discs[d].r;
+        exact[y * W + x] = in ? 2 : 1;
+      }
+  g_assert_cmpint (levels_beside (s, exact, &seg_weight), ==, 1);
+  g_assert_cmpfloat (seg_weight, ==, 0.0f);
+  for (int o = 0; o < W * H; o++)
+    exact[o] = dist (o % W, o / W, 0) < discs[0].r ? 2 : 0;
+  g_assert_cmpint (levels_beside (s, exact, &seg_weight), >=, 2);
+  g_assert_cmpfloat (seg_weight, ==, 0.5f);
+  g_free (exact);
+  g_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/recursive/grow-separate-block", test_recursive);
+  g_test_add_func ("/core/recursive/exact-skips-levels",
+                   test_exact_skips_levels);
   return g_test_run ();
 }
