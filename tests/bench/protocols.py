@@ -5,11 +5,14 @@
                [--sets hc18-fetal-head,dsb2018-nuclei-subset,miccai-nuclei]
                [--images 4] [--seeds 1,2] [--iterations 500] [--train-args ...]
                [--segment-args ...]
-               [--methods maskgrow,naive,upper,rf] [--protocols single,few]
+               [--methods maskgrow,naive,upper,rf]
+               [--protocols single,few[,outlined]]
 
 For every data set (in SHARED/data) it runs, on the first --images images:
   single  one image, rough hints on 1/3 of its objects (SHARED/hints.py
           partial --objects 0.33), no exact labels; scored on that image;
+  outlined  `single`'s hints plus two objects they leave out outlined
+          exactly (--exact on the same image); not run by default;
   few     exact labels on training image 1, rough hints on training images
           2..; scored on held-out images (the rest of --images);
   upper   the same network on exact labels of every training image (few's
@@ -17,7 +20,8 @@ For every data set (in SHARED/data) it runs, on the first --images images:
   naive   the same network on the hints taken as exact labels (every
           unpainted pixel background), in `single` and `few`;
   rf      the ilastik-style random forest (SHARED/rf_baseline.py) on the
-          same hints as `single` and `few`.
+          same hints as `single`, `outlined` (hints and outlines in one
+          label map) and `few`.
 Scores: macro Dice (mean over classes, background included), Dice of the
 object classes, and object F1 at IoU 0.5 against the instance masks
 (`maskgrow segment --instances`; connected components for the forest),
@@ -111,14 +115,38 @@ class Protocols:
                  os.path.join(d, "masks", name), out])
         return out
 
+    def outlined(self, d, name, seed, hints):
+        """Two objects the hints leave out (or any two, if they leave none
+        out), chosen by the seed, as exact labels (class + 1, 0 elsewhere);
+        and the hints with them painted in, for the forest."""
+        out = self.path(os.path.basename(d), name, seed, "outlined.png")
+        both = out[:-4] + "-with-hints.png"
+        if not os.path.exists(out):
+            inst = np.array(Image.open(self.instances_truth(d, name)))
+            gt = np.array(Image.open(os.path.join(d, "masks", name)))
+            inst = (inst[..., 0] if inst.ndim == 3 else inst).astype(np.int64)
+            gt = gt[..., 0] if gt.ndim == 3 else gt
+            h = np.array(Image.open(hints))
+            ids = [i for i in np.unique(inst) if i != 0]
+            free = [i for i in ids if not (h[inst == i] > 1).any()]
+            ids = free or ids
+            np.random.default_rng(seed * 1000 + 7).shuffle(ids)
+            exact = np.zeros(gt.shape, np.uint8)
+            for i in ids[:2]:
+                exact[inst == i] = gt[inst == i] + 1
+            Image.fromarray(exact).save(out)
+            Image.fromarray(np.where(exact > 0, exact, h)).save(both)
+        return out, both
+
     def maskgrow(self, train, tests, seed, tag):
-        """train: [(image, flag, labels)], tests: [(image, truth, inst)]."""
+        """train: [(image, flag, labels[, flag, labels])],
+        tests: [(image, truth, inst)]."""
         model = self.path(tag, seed, "model.mgm")
         cmd = [self.a.cli, "train", "--model", model, "--quiet", "--seed",
                str(seed), "--seconds", "0", "--iterations",
                str(self.a.iterations)] + self.a.train_args.split()
-        for image, flag, labels in train:
-            cmd += ["--image", image, flag, labels]
+        for image, *labels in train:
+            cmd += ["--image", image] + labels
         run(cmd)
         out = []
         for image, truth, inst in tests:
@@ -132,7 +160,7 @@ class Protocols:
 
     def rf(self, train, tests, seed, tag):
         cmd = [sys.executable, self.rf_py, "--seed", str(seed)]
-        for image, _, labels in train:
+        for image, _, labels, *_ in train:
             cmd += ["--train", image + ":" + labels]
         preds = []
         for image, truth, inst in tests:
@@ -176,6 +204,13 @@ class Protocols:
                     [(img(n), "--exact", self.naive(h))], test, seed,
                     name + n + "naive")
                 add("single rf", self.rf, case, test, seed, name + n)
+                if "outlined" in self.a.protocols:
+                    exact, both = self.outlined(d, n, seed, h)
+                    add("outlined maskgrow", self.maskgrow,
+                        [(img(n), "--hints", h, "--exact", exact)], test,
+                        seed, name + n + "outlined")
+                    add("outlined rf", self.rf, [(img(n), "--hints", both)],
+                        test, seed, name + n + "outlined")
             half = max(2, len(names) // 2)
             if len(names) <= half:
                 continue  # `few` needs 2 training and 1 held-out image
