@@ -322,8 +322,9 @@ levels_beside (Scene *s, const uint8_t *exact, float *seg_weight)
  * image 1: 9216 of 9616) skip the levels, and the answer is the approx
  * head alone; one disc outlined (437 of 1192) leaves the levels on, as no
  * exact labels do (test_recursive), and mixes the seg head in by half
- * (train.c, exact_dominates).  Fails with the rule removed: 3 levels
- * shown in the first case. */
+ * (train.c, exact_dominates); all four discs outlined, with strokes for
+ * the background, are most labelled pixels again.  Fails with the rule
+ * removed: 3 levels shown in the first case. */
 static void
 test_exact_skips_levels (void)
 {
@@ -347,6 +348,12 @@ test_exact_skips_levels (void)
     exact[o] = dist (o % W, o / W, 0) < discs[0].r ? 2 : 0;
   g_assert_cmpint (levels_beside (s, exact, &seg_weight), >=, 2);
   g_assert_cmpfloat (seg_weight, ==, 0.5f);
+  for (int o = 0; o < W * H; o++)
+    for (int d = 0; d < 4; d++)
+      if (dist (o % W, o / W, d) < discs[d].r)
+        exact[o] = 2;
+  g_assert_cmpint (levels_beside (s, exact, &seg_weight), ==, 1);
+  g_assert_cmpfloat (seg_weight, ==, 0.0f);
   g_free (exact);
   g_free (s);
 }
