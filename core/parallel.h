@@ -1,20 +1,26 @@
-/* parallel.h — the core's own thread pool for the loops that are not GEMMs
- * (im2col, col2im, ReLU, pooling, copies, Adam; style.md 'Hot loops').
+/* parallel.h — the core's own thread pool, for every loop of the core:
+ * im2col, ReLU, pooling, copies, Adam, the convolution kernels and, cut
+ * in blocks, the GEMMs (ops/gemm.h; style.md 'Hot loops').
  *
- * mg_parallel_run (fn, ctx) calls fn (ctx, ith, nth) for ith = 0..nth−1
- * at once on nth threads (the caller is thread 0) and returns when all
- * are done; nth = mg_threads_get ().  Each fn splits its work by a fixed
- * partition of an outer dimension (mg_parallel_range), or claims chunks
- * of it as it goes (MgParallelQueue, below), and writes only what it
- * took, gather style, so no two threads write one element and a run gives
- * the same numbers whatever the thread count.  Every thread
- * runs its part with subnormal floats flushed to zero (fpmode.h), and the
- * caller gets its own floating-point mode back afterwards.
+ * mg_parallel_run (fn, ctx) calls fn (ctx, ith, nth) once for each part
+ * ith = 0..nth−1 and returns when all are done; nth = mg_threads_get ()
+ * (at most 32).  The parts run at once on the pool's threads, but not on
+ * fixed ones: a thread that is late to start (asleep, or its core taken by
+ * another program) leaves its part to the others, the caller included
+ * (parallel.c).  So fn must not depend on which thread runs a part, only
+ * on ith.  Each fn splits its work by a fixed partition of an outer
+ * dimension (mg_parallel_range), or claims chunks of it as it goes
+ * (MgParallelQueue, below), and writes only what it took, gather style,
+ * so no two parts write one element and a run gives the same numbers
+ * whatever the thread count.  Every part runs with subnormal floats
+ * flushed to zero (fpmode.h), and the caller gets its own floating-point
+ * mode back afterwards.
  *
- * Never call cblas_* inside fn: OpenBLAS has its own threads, and the two
- * pools must not run at once (OpenMathLib/OpenBLAS#3187).  A second thread
- * that calls mg_parallel_run while the pool is busy (a preview beside
- * training, say) runs fn alone on its own thread rather than wait. */
+ * fn may call OpenBLAS: the core keeps it at one thread (threads.c), so it
+ * runs in the calling thread and no second pool competes with this one
+ * (OpenMathLib/OpenBLAS#3187).  A second thread that calls
+ * mg_parallel_run while the pool is busy (a preview beside training, say)
+ * runs fn alone on its own thread rather than wait. */
 #ifndef MG_PARALLEL_H
 #define MG_PARALLEL_H
 

@@ -17,9 +17,25 @@
  *                                 reads as 0 (fpmode.h: they cost ~100
  *                                 cycles each on x86); after the job the
  *                                 caller's own mode is back
+ * /core/parallel/no-stale-part    20 000 jobs on 2-4 threads, each part
+ *                                 spinning a little so that threads come
+ *                                 late: every part of every job runs
+ *                                 once, none after its job has returned
+ *                                 (a claim on a finished job must fail)
+ * /core/parallel/stalled-worker   a worker held in a signal handler: jobs
+ *                                 on 2 threads still finish, every part
+ *                                 run by the caller (a fixed part per
+ *                                 thread waited for it: with other
+ *                                 programs busy, a training step took up
+ *                                 to 20x as long on 2 threads as on 1)
  */
+#define _GNU_SOURCE  /* pthread_kill, nanosleep under -std=c11 */
 #include <float.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
@@ -203,6 +219,151 @@ test_subnormals_flushed (void)
 #endif
 }
 
+/* A job whose parts stamp themselves; `closed` is set once
+ * mg_parallel_run has returned, so a part that runs later is counted. */
+typedef struct
+{
+  atomic_int ran[MAX_THREADS];
+  atomic_int closed;
+  int        spin;
+} Stamp;
+
+static atomic_int late_parts;
+
+static void
+stamp (void *ctx, int ith, int nth)
+{
+  Stamp *s = ctx;
+
+  g_assert_cmpint (ith, <, nth);
+  if (atomic_load (&s->closed))
+    atomic_fetch_add (&late_parts, 1);
+  for (volatile int i = 0; i < s->spin; i++)
+    ;
+  atomic_fetch_add (&s->ran[ith], 1);
+}
+
+static void
+test_no_stale_part (void)
+{
+  /* two contexts taken in turn: a stale claim would stamp the wrong one */
+  static Stamp jobs[2];
+
+  atomic_store (&late_parts, 0);
+  for (int threads = 2; threads <= MAX_THREADS; threads++)
+    {
+      mg_threads_set (threads);
+      for (int k = 0; k < 5000; k++)
+        {
+          Stamp *s = &jobs[k % 2];
+
+          for (int t = 0; t < MAX_THREADS; t++)
+            atomic_store (&s->ran[t], 0);
+          atomic_store (&s->closed, 0);
+          s->spin = (k * 7919) % 2000;
+          mg_parallel_run (stamp, s);
+          atomic_store (&s->closed, 1);
+          for (int t = 0; t < MAX_THREADS; t++)
+            g_assert_cmpint (atomic_load (&s->ran[t]), ==, t < threads);
+        }
+    }
+  g_assert_cmpint (atomic_load (&late_parts), ==, 0);
+}
+
+/* The stalled worker: SIGUSR1 holds the thread it lands on in the handler
+ * until `release` is set. */
+static atomic_int held, release;
+static pthread_t caller_thread;
+static _Atomic pthread_t worker_thread;
+static atomic_int found_worker;
+
+static void
+hold_here (int sig)
+{
+  struct timespec nap = { 0, 1000000 };
+
+  (void) sig;
+  atomic_store (&held, 1);
+  while (! atomic_load (&release))
+    nanosleep (&nap, NULL);
+}
+
+typedef struct
+{
+  atomic_int on_caller[2];
+} Where;
+
+static void
+note_thread (void *ctx, int ith, int nth)
+{
+  Where *w = ctx;
+
+  (void) nth;
+  if (pthread_equal (pthread_self (), caller_thread))
+    atomic_fetch_add (&w->on_caller[ith], 1);
+  else if (! atomic_exchange (&found_worker, 1))
+    atomic_store (&worker_thread, pthread_self ());
+}
+
+/* note_thread, but a part on the caller naps first: time for the worker
+ * to take the other (valgrind runs one thread at a time) */
+static void
+find_worker (void *ctx, int ith, int nth)
+{
+  struct timespec nap = { 0, 1000000 };
+
+  if (pthread_equal (pthread_self (), caller_thread))
+    nanosleep (&nap, NULL);
+  note_thread (ctx, ith, nth);
+}
+
+static void
+test_stalled_worker (void)
+{
+  struct sigaction act;
+  struct timespec settle = { 0, 200000000 };
+
+  memset (&act, 0, sizeof act);
+  act.sa_handler = hold_here;
+  sigemptyset (&act.sa_mask);
+  g_assert_cmpint (sigaction (SIGUSR1, &act, NULL), ==, 0);
+  caller_thread = pthread_self ();
+  mg_threads_set (2);
+  /* find the worker: the first job it takes a part of */
+  for (int k = 0; k < 1000 && ! atomic_load (&found_worker); k++)
+    {
+      Where w = { { 0, 0 } };
+
+      mg_parallel_run (find_worker, &w);
+    }
+  g_assert_true (atomic_load (&found_worker));
+  /* let it spin out and sleep on its condition variable (holding no
+   * lock), then hold it there */
+  nanosleep (&settle, NULL);
+  atomic_store (&held, 0);
+  atomic_store (&release, 0);
+  g_assert_cmpint (pthread_kill (atomic_load (&worker_thread), SIGUSR1),
+                   ==, 0);
+  while (! atomic_load (&held))
+    nanosleep (&settle, NULL);
+  for (int k = 0; k < 100; k++)
+    {
+      Where w = { { 0, 0 } };
+
+      mg_parallel_run (note_thread, &w);
+      g_assert_cmpint (atomic_load (&w.on_caller[0]), ==, 1);
+      g_assert_cmpint (atomic_load (&w.on_caller[1]), ==, 1);
+    }
+  atomic_store (&release, 1);
+  /* and the pool goes on as before */
+  for (int k = 0; k < 100; k++)
+    {
+      Where w = { { 0, 0 } };
+
+      mg_parallel_run (note_thread, &w);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +373,7 @@ main (int argc, char **argv)
                    test_queue_each_item_once);
   g_test_add_func ("/core/parallel/subnormals-flushed",
                    test_subnormals_flushed);
+  g_test_add_func ("/core/parallel/no-stale-part", test_no_stale_part);
+  g_test_add_func ("/core/parallel/stalled-worker", test_stalled_worker);
   return g_test_run ();
 }
