@@ -261,7 +261,8 @@ MgStatus mg_model_from_bytes (const uint8_t *bytes,
                               MgModel      **model,
                               MgError       *err);
 
-/* Threads for our loops and for OpenBLAS; 0 = number of cores. */
+/* Threads for the core's loops and GEMMs (OpenBLAS is kept at one thread
+ * and its GEMMs split over the core's threads); 0 = number of cores. */
 void mg_threads_set (int threads);
 int  mg_threads_get (void);
 

@@ -1,4 +1,6 @@
-/* threads.c — one thread setting for our loops and for OpenBLAS. */
+/* threads.c — one thread setting for our loops.  OpenBLAS itself stays at
+ * one thread: our GEMMs are split over our own pool (ops/gemm.h says
+ * why). */
 #include "maskgrow-core.h"
 
 #include <cblas.h>
@@ -15,7 +17,7 @@ mg_threads_set (int threads)
       threads = cores > 0 ? (int) cores : 1;
     }
   mg_threads = threads;
-  openblas_set_num_threads (threads);
+  openblas_set_num_threads (1);
 }
 
 int

@@ -5,7 +5,12 @@
  * 2^28 cycles (its default THREAD_TIMEOUT, ~0.1 s) with sched_yield.  The
  * core's own pool (parallel.h) runs its loops between the GEMMs on the
  * same cores and had to fight those pollers: a training step took 0.80 s
- * instead of 0.61 s (grey, 4 x 256², 2 cores).  OpenBLAS reads the
+ * instead of 0.61 s (grey, 4 x 256², 2 cores).  Since the core keeps
+ * OpenBLAS at one thread (threads.c) its workers get no GEMMs and this
+ * no longer changes the core's speed (a default step 0.0327 s with and
+ * without it, 2026-11-27); only `maskgrow bench`'s reference sgemm runs
+ * on OpenBLAS's threads.  It stays until its GIMP test goes with it.
+ * OpenBLAS reads the
  * setting only once, from OPENBLAS_THREAD_TIMEOUT when the library is
  * loaded, before main runs; so main sets it and runs itself again.  A
  * value the user set is kept (an empty one counts as unset: the GIMP

@@ -33,8 +33,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <cblas.h>
-
+#include "gemm.h"
 #include "ops.h"
 #include "parallel.h"
 #include "conv3x3-direct.h"
@@ -343,11 +342,11 @@ conv3x3_forward (MgTensor     out,  /* [N, Cout, H, W] */
                      y1);
           /* out[Cout, strip] = W[Cout, Cin·9] · col[Cin·9, strip]
            * (+ bias in out) */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                       Cout, S, K,
-                       1.0f,                      w,   K,
-                                                  col, S,
-                       b != NULL ? 1.0f : 0.0f,   o + (size_t) y0 * W, HW);
+          mg_sgemm (CblasNoTrans, CblasNoTrans,
+                    Cout, S, K,
+                    1.0f,                      w,   K,
+                                               col, S,
+                    b != NULL ? 1.0f : 0.0f,   o + (size_t) y0 * W, HW);
         }
     }
   if (relu)
@@ -409,21 +408,21 @@ mg_conv3x3_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
            * serves every layer. */
           im2col3x3 (col, in.data + (size_t) n * Cin * HW, Cin, H, W, 0, H);
           /* dW[Cout, Cin·9] += dout[Cout, HW] · col[Cin·9, HW]ᵀ */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                       Cout, K, HW,
-                       1.0f, d,   HW,
-                             col, HW,
-                       1.0f, dw,  K);
+          mg_sgemm (CblasNoTrans, CblasTrans,
+                    Cout, K, HW,
+                    1.0f, d,   HW,
+                          col, HW,
+                    1.0f, dw,  K);
         }
       if (din.data != NULL && ! direct_ok (Cin))
         {
           assert (w != NULL);
           /* dcol[Cin·9, HW] = W[Cout, Cin·9]ᵀ · dout[Cout, HW] (into col) */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                       K, HW, Cout,
-                       1.0f, w,   K,
-                             d,   HW,
-                       0.0f, col, HW);
+          mg_sgemm (CblasTrans, CblasNoTrans,
+                    K, HW, Cout,
+                    1.0f, w,   K,
+                          d,   HW,
+                    0.0f, col, HW);
           col2im3x3_add (din.data + (size_t) n * Cin * HW, col, Cin, H, W);
         }
     }
@@ -449,11 +448,11 @@ mg_conv1x1_forward (MgTensor     out, /* [N, Cout, H, W] */
       if (b != NULL)
         bias_fill (o, b, Cout, HW);
       /* out[Cout, HW] = W[Cout, Cin] · in[Cin, HW] (+ bias in out) */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   Cout, HW, Cin,
-                   1.0f,                      w, Cin,
-                                              x, HW,
-                   b != NULL ? 1.0f : 0.0f,   o, HW);
+      mg_sgemm (CblasNoTrans, CblasNoTrans,
+                Cout, HW, Cin,
+                1.0f,                      w, Cin,
+                                           x, HW,
+                b != NULL ? 1.0f : 0.0f,   o, HW);
     }
 }
 
@@ -485,11 +484,11 @@ mg_conv1x1_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
           assert (in.data != NULL);
           x = in.data + (size_t) n * Cin * HW;
           /* dW[Cout, Cin] += dout[Cout, HW] · in[Cin, HW]ᵀ */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                       Cout, Cin, HW,
-                       1.0f, d,  HW,
-                             x,  HW,
-                       1.0f, dw, Cin);
+          mg_sgemm (CblasNoTrans, CblasTrans,
+                    Cout, Cin, HW,
+                    1.0f, d,  HW,
+                          x,  HW,
+                    1.0f, dw, Cin);
         }
       if (din.data != NULL)
         {
@@ -497,11 +496,11 @@ mg_conv1x1_backward (MgTensor     din,  /* [N, Cin, H, W] or data NULL */
 
           assert (w != NULL);
           /* din[Cin, HW] += W[Cout, Cin]ᵀ · dout[Cout, HW] */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                       Cin, HW, Cout,
-                       1.0f, w,  Cin,
-                             d,  HW,
-                       1.0f, dx, HW);
+          mg_sgemm (CblasTrans, CblasNoTrans,
+                    Cin, HW, Cout,
+                    1.0f, w,  Cin,
+                          d,  HW,
+                    1.0f, dx, HW);
         }
     }
 }

@@ -19,8 +19,7 @@
 #include <assert.h>
 #include <stddef.h>
 
-#include <cblas.h>
-
+#include "gemm.h"
 #include "ops.h"
 
 void
@@ -42,11 +41,11 @@ mg_upconv2_forward (MgTensor     out,     /* [N, Cout, 2H, 2W] */
       const float *x = in.data + (size_t) n * Cin * HW;
 
       /* s[Cout·4, HW] = W[Cin, Cout·4]ᵀ · in[Cin, HW] */
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                   K4, HW, Cin,
-                   1.0f, w,       K4,
-                         x,       HW,
-                   0.0f, scratch, HW);
+      mg_sgemm (CblasTrans, CblasNoTrans,
+                K4, HW, Cin,
+                1.0f, w,       K4,
+                      x,       HW,
+                0.0f, scratch, HW);
 
       /* Scatter: each output row 2y + ky interleaves rows kx = 0, 1 of s. */
       for (int co = 0; co < Cout; co++)
@@ -130,11 +129,11 @@ mg_upconv2_backward (MgTensor     din,     /* [N, Cin, H, W] or data NULL */
           assert (in.data != NULL);
           x = in.data + (size_t) n * Cin * HW;
           /* dW[Cin, Cout·4] += in[Cin, HW] · s[Cout·4, HW]ᵀ */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                       Cin, K4, HW,
-                       1.0f, x,       HW,
-                             scratch, HW,
-                       1.0f, dw,      K4);
+          mg_sgemm (CblasNoTrans, CblasTrans,
+                    Cin, K4, HW,
+                    1.0f, x,       HW,
+                          scratch, HW,
+                    1.0f, dw,      K4);
         }
       if (din.data != NULL)
         {
@@ -142,11 +141,11 @@ mg_upconv2_backward (MgTensor     din,     /* [N, Cin, H, W] or data NULL */
 
           assert (w != NULL);
           /* din[Cin, HW] += W[Cin, Cout·4] · s[Cout·4, HW] */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                       Cin, HW, K4,
-                       1.0f, w,       K4,
-                             scratch, HW,
-                       1.0f, dx,      HW);
+          mg_sgemm (CblasNoTrans, CblasNoTrans,
+                    Cin, HW, K4,
+                    1.0f, w,       K4,
+                          scratch, HW,
+                    1.0f, dx,      HW);
         }
     }
 }
