@@ -4,6 +4,10 @@
  *   train_step_gray_s, train_step_rgb_s  median step, batch 4 x 256²
  *   train_step_96_s                      ... grey 4 x 96², what mg_train
  *                                         runs by default
+ *   train_step_96_busy_s                 ... the same beside one other
+ *                                         program that keeps a core busy
+ *                                         (a busy loop in a child), as on
+ *                                         a laptop with a browser open
  *   gflops, sgemm_gflops, gflops_ratio   the grey step's rate, OpenBLAS's
  *                                         at 2048³, and the first over the
  *                                         second (same run)
@@ -34,6 +38,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +48,7 @@
 
 typedef struct
 {
-  double step_gray, step_rgb, step_96, gflops, sgemm;
+  double step_gray, step_rgb, step_96, step_96_busy, gflops, sgemm;
   double infer_1mp, peak_1mp, infer_16mp, peak_16mp;
   double first_preview, end_to_end, dice;
 } Figures;
@@ -245,6 +250,28 @@ end_to_end (int threads, bool quick, Figures *f)
   return ok;
 }
 
+/* Median default training step while a child process spins on one core;
+ * false on failure. */
+static bool
+step_beside_busy_program (int repeats, double *seconds)
+{
+  double unused;
+  pid_t pid;
+  bool ok;
+
+  fflush (stdout);
+  pid = fork ();
+  if (pid < 0)
+    return false;
+  if (pid == 0)
+    for (volatile unsigned long i = 0;; i++)
+      ;
+  ok = mg_bench_train_step (1, 4, 96, repeats, seconds, &unused);
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  return ok;
+}
+
 static void
 print_figures (const Figures *f, int threads, bool json)
 {
@@ -252,13 +279,15 @@ print_figures (const Figures *f, int threads, bool json)
     {
       printf ("{\"threads\": %d, \"train_step_gray_s\": %.4f, "
               "\"train_step_rgb_s\": %.4f, \"train_step_96_s\": %.4f, "
+              "\"train_step_96_busy_s\": %.4f, "
               "\"gflops\": %.1f, "
               "\"sgemm_gflops\": %.1f, \"gflops_ratio\": %.3f, "
               "\"infer_1mp_s\": %.3f, \"infer_1mp_peak_mb\": %.0f, "
               "\"infer_16mp_s\": %.3f, \"infer_16mp_peak_mb\": %.0f, "
               "\"first_preview_s\": %.2f, \"end_to_end_1mp_s\": %.2f, "
               "\"end_to_end_1mp_dice\": %.3f}\n",
-              threads, f->step_gray, f->step_rgb, f->step_96, f->gflops,
+              threads, f->step_gray, f->step_rgb, f->step_96,
+              f->step_96_busy, f->gflops,
               f->sgemm,
               f->gflops / f->sgemm, f->infer_1mp, f->peak_1mp, f->infer_16mp,
               f->peak_16mp, f->first_preview, f->end_to_end, f->dice);
@@ -270,6 +299,8 @@ print_figures (const Figures *f, int threads, bool json)
   printf ("  training step, 4 x 3 x 256²   %8.3f s\n", f->step_rgb);
   printf ("  training step, 4 x 1 x 96²    %8.3f s  (the default patches)\n",
           f->step_96);
+  printf ("  ... beside a busy program     %8.3f s  (one core kept busy)\n",
+          f->step_96_busy);
   printf ("  OpenBLAS sgemm 2048³          %8.1f GFLOP/s  (step: %.0f %%)\n",
           f->sgemm, 100 * f->gflops / f->sgemm);
   printf ("  segment 1024² grey            %8.3f s  peak %.0f MB\n",
@@ -330,7 +361,8 @@ mg_cli_bench (int argc, char **argv)
 
     if (! mg_bench_train_step (3, 4, 256, repeats, &f.step_rgb, &unused)
         || ! mg_bench_train_step (1, 4, 96, 3 * repeats, &f.step_96,
-                                  &unused))
+                                  &unused)
+        || ! step_beside_busy_program (3 * repeats, &f.step_96_busy))
       return 1;
   }
   f.sgemm = mg_bench_sgemm (2048, quick ? 1 : 3);

@@ -16,7 +16,8 @@ echo "# $json"
 [ $rc -eq 0 ] && echo "ok 1 bench exits 0" || echo "not ok 1 bench exit $rc: $out"
 field() { printf '%s' "$json" | sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p"; }
 missing=""
-for k in train_step_gray_s train_step_rgb_s train_step_96_s gflops sgemm_gflops gflops_ratio \
+for k in train_step_gray_s train_step_rgb_s train_step_96_s train_step_96_busy_s \
+         gflops sgemm_gflops gflops_ratio \
          infer_1mp_s infer_1mp_peak_mb infer_16mp_s infer_16mp_peak_mb \
          first_preview_s end_to_end_1mp_s end_to_end_1mp_dice; do
   v=$(field $k)
