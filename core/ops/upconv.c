@@ -21,6 +21,89 @@
 
 #include "gemm.h"
 #include "ops.h"
+#include "parallel.h"
+
+/* One image's permutation between s [Cout·4, H·W] and out [Cout, 2H, 2W],
+ * on the core's pool a range of output channels a part (each channel's
+ * values and bias sum have one writer: results do not depend on the
+ * threads; serial, the two took 0.8 of the 2.8 ms the transposed
+ * convolutions spent in a default training step). */
+typedef struct
+{
+  float       *s;        /* scratch [Cout·4, H·W] */
+  float       *o;        /* forward: one image of out [Cout, 2H, 2W] */
+  const float *g;        /* backward: one image of dout, the same shape */
+  const float *b;        /* forward: bias or NULL */
+  float       *db;       /* backward: bias gradient or NULL */
+  int          Cout, H, W;
+} PermuteJob;
+
+/* Forward: each output row 2y + ky interleaves rows kx = 0, 1 of s. */
+static void
+scatter_part (void *ctx, int ith, int nth)
+{
+  const PermuteJob *j = ctx;
+  const int H = j->H, W = j->W, OW = 2 * W;
+  const size_t HW = (size_t) H * W;
+  size_t c0, c1;
+
+  mg_parallel_range ((size_t) j->Cout, ith, nth, &c0, &c1);
+  for (size_t co = c0; co < c1; co++)
+    {
+      const float bias = j->b != NULL ? j->b[co] : 0.0f;
+
+      for (int y = 0; y < H; y++)
+        for (int ky = 0; ky < 2; ky++)
+          {
+            const float *s0 = j->s + (co * 4 + (size_t) ky * 2) * HW
+                              + (size_t) y * W;
+            const float *s1 = s0 + HW;
+            float       *o  = j->o + (co * 2 * H + 2 * (size_t) y + ky) * OW;
+
+            for (int xx = 0; xx < W; xx++)
+              {
+                o[2 * xx]     = s0[xx] + bias;
+                o[2 * xx + 1] = s1[xx] + bias;
+              }
+          }
+    }
+}
+
+/* Backward: gathers dout into s (the inverse of scatter_part); db sums
+ * the same values on the way. */
+static void
+gather_part (void *ctx, int ith, int nth)
+{
+  const PermuteJob *j = ctx;
+  const int H = j->H, W = j->W, OW = 2 * W;
+  const size_t HW = (size_t) H * W;
+  size_t c0, c1;
+
+  mg_parallel_range ((size_t) j->Cout, ith, nth, &c0, &c1);
+  for (size_t co = c0; co < c1; co++)
+    {
+      double sum = 0.0;
+
+      for (int y = 0; y < H; y++)
+        for (int ky = 0; ky < 2; ky++)
+          {
+            float       *s0 = j->s + (co * 4 + (size_t) ky * 2) * HW
+                              + (size_t) y * W;
+            float       *s1 = s0 + HW;
+            const float *g  = j->g + (co * 2 * H + 2 * (size_t) y + ky) * OW;
+
+            for (int xx = 0; xx < W; xx++)
+              {
+                s0[xx] = g[2 * xx];
+                s1[xx] = g[2 * xx + 1];
+              }
+            for (int xx = 0; xx < OW; xx++)
+              sum += g[xx];
+          }
+      if (j->db != NULL)
+        j->db[co] += (float) sum;
+    }
+}
 
 void
 mg_upconv2_forward (MgTensor     out,     /* [N, Cout, 2H, 2W] */
@@ -30,15 +113,17 @@ mg_upconv2_forward (MgTensor     out,     /* [N, Cout, 2H, 2W] */
                     float       *scratch) /* [Cout·4, H·W] */
 {
   const int N = in.n, Cin = in.c, H = in.h, W = in.w, Cout = out.c;
-  const int HW = H * W, K4 = Cout * 4, OW = 2 * W;
+  const int HW = H * W, K4 = Cout * 4;
 
-  assert (out.n == N && out.h == 2 * H && out.w == OW);
+  assert (out.n == N && out.h == 2 * H && out.w == 2 * W);
   assert (out.data != NULL && in.data != NULL);
   assert (w != NULL && scratch != NULL);
 
   for (int n = 0; n < N; n++)
     {
       const float *x = in.data + (size_t) n * Cin * HW;
+      PermuteJob j = { scratch, out.data + (size_t) n * Cout * 4 * HW, NULL,
+                       b, NULL, Cout, H, W };
 
       /* s[Cout·4, HW] = W[Cin, Cout·4]ᵀ · in[Cin, HW] */
       mg_sgemm (CblasTrans, CblasNoTrans,
@@ -46,29 +131,7 @@ mg_upconv2_forward (MgTensor     out,     /* [N, Cout, 2H, 2W] */
                 1.0f, w,       K4,
                       x,       HW,
                 0.0f, scratch, HW);
-
-      /* Scatter: each output row 2y + ky interleaves rows kx = 0, 1 of s. */
-      for (int co = 0; co < Cout; co++)
-        {
-          const float bias = b != NULL ? b[co] : 0.0f;
-
-          for (int y = 0; y < H; y++)
-            for (int ky = 0; ky < 2; ky++)
-              {
-                const float *s0 = scratch + (size_t) (co * 4 + ky * 2) * HW
-                                  + (size_t) y * W;
-                const float *s1 = s0 + HW;
-                float       *o  = out.data
-                                  + (((size_t) n * Cout + co) * 2 * H
-                                     + 2 * y + ky) * OW;
-
-                for (int xx = 0; xx < W; xx++)
-                  {
-                    o[2 * xx]     = s0[xx] + bias;
-                    o[2 * xx + 1] = s1[xx] + bias;
-                  }
-              }
-        }
+      mg_parallel_run (scatter_part, &j);
     }
 }
 
@@ -82,9 +145,9 @@ mg_upconv2_backward (MgTensor     din,     /* [N, Cin, H, W] or data NULL */
                      float       *scratch) /* [Cout·4, H·W] */
 {
   const int N = in.n, Cin = in.c, H = in.h, W = in.w, Cout = dout.c;
-  const int HW = H * W, K4 = Cout * 4, OW = 2 * W;
+  const int HW = H * W, K4 = Cout * 4;
 
-  assert (dout.n == N && dout.h == 2 * H && dout.w == OW);
+  assert (dout.n == N && dout.h == 2 * H && dout.w == 2 * W);
   assert (dout.data != NULL && scratch != NULL);
   assert (din.data == NULL
           || (din.n == N && din.c == Cin && din.h == H && din.w == W));
@@ -94,34 +157,11 @@ mg_upconv2_backward (MgTensor     din,     /* [N, Cin, H, W] or data NULL */
 
   for (int n = 0; n < N; n++)
     {
-      const float *d = dout.data + (size_t) n * Cout * 4 * HW;
+      PermuteJob j = { scratch, NULL, dout.data + (size_t) n * Cout * 4 * HW,
+                       NULL, db, Cout, H, W };
 
-      /* Gather dout into s[Cout·4, HW] (inverse of the forward scatter);
-       * db sums the same values on the way. */
-      for (int co = 0; co < Cout; co++)
-        {
-          double sum = 0.0;
-
-          for (int y = 0; y < H; y++)
-            for (int ky = 0; ky < 2; ky++)
-              {
-                float       *s0 = scratch + (size_t) (co * 4 + ky * 2) * HW
-                                  + (size_t) y * W;
-                float       *s1 = s0 + HW;
-                const float *g  = d + ((size_t) co * 2 * H + 2 * y + ky) * OW;
-
-                for (int xx = 0; xx < W; xx++)
-                  {
-                    s0[xx] = g[2 * xx];
-                    s1[xx] = g[2 * xx + 1];
-                  }
-                for (int xx = 0; xx < OW; xx++)
-                  sum += g[xx];
-              }
-          if (db != NULL)
-            db[co] += (float) sum;
-        }
-
+      /* s = dout gathered (the forward scatter's inverse), db on the way */
+      mg_parallel_run (gather_part, &j);
       if (dw != NULL)
         {
           const float *x;

@@ -11,8 +11,13 @@
  *                          differences, with and without class weights
  * /core/xent/unlabelled    nothing labelled (or zero weight): loss 0, no
  *                          gradient
+ * /core/xent/threads       softmax, loss and gradient the same to the bit
+ *                          on 1, 2 and 3 threads (18 900 pixels)
  * /core/xent/accumulate    dlogits adds, twice = double, NULL data = loss
  */
+#include <string.h>
+
+#include "maskgrow-core.h"
 #include "test-ops.h"
 
 typedef struct
@@ -25,6 +30,8 @@ static const Shape shapes[] = {
   { 1, 1, 1, 1 },
   { 1, 4, 3, 2 },
   { 2, 2, 20, 20 }, /* 400 pixels: crosses the 256-pixel block */
+  { 3, 3, 70, 90 }, /* 18 900 pixels: 5 of the loss's 4096-pixel chunks,
+                     * images ending inside them */
 };
 
 /* p[k, i] = exp (z[k, i] − m) / Σ_j exp (z[j, i] − m) in double, with m the
@@ -346,6 +353,46 @@ test_xent_accumulate (void)
   case_free (c);
 }
 
+/* Softmax, loss and gradient on 1, 2 and 3 threads: the same bits (the
+ * loss's sums go by fixed chunks, not by thread). */
+static void
+test_xent_threads (void)
+{
+  const Shape *s = &shapes[G_N_ELEMENTS (shapes) - 1];
+  Case *c = case_new (s, TRUE);
+  float *p = g_new (float, c->count), *dz = g_new (float, c->count);
+  float *p1 = g_new (float, c->count), *dz1 = g_new0 (float, c->count);
+  float loss1 = 0;
+
+  for (int threads = 1; threads <= 3; threads++)
+    {
+      float loss;
+
+      mg_threads_set (threads);
+      memset (dz, 0, c->count * sizeof (float));
+      mg_softmax_forward (tensor (s, p), tensor (s, c->z));
+      loss = mg_xent_forward_backward (tensor (s, dz), tensor (s, p),
+                                       c->target, c->weight, c->scale);
+      if (threads == 1)
+        {
+          memcpy (p1, p, c->count * sizeof (float));
+          memcpy (dz1, dz, c->count * sizeof (float));
+          loss1 = loss;
+          continue;
+        }
+      g_assert_cmpmem (p, c->count * sizeof (float),
+                       p1, c->count * sizeof (float));
+      g_assert_cmpmem (dz, c->count * sizeof (float),
+                       dz1, c->count * sizeof (float));
+      g_assert_cmpfloat (loss, ==, loss1);
+    }
+  g_free (p);
+  g_free (dz);
+  g_free (p1);
+  g_free (dz1);
+  case_free (c);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -358,6 +405,7 @@ main (int    argc,
   g_test_add_func ("/core/xent/naive", test_xent_naive);
   g_test_add_func ("/core/xent/gradient", test_xent_gradient);
   g_test_add_func ("/core/xent/unlabelled", test_xent_unlabelled);
+  g_test_add_func ("/core/xent/threads", test_xent_threads);
   g_test_add_func ("/core/xent/accumulate", test_xent_accumulate);
 
   return g_test_run ();
