@@ -19,7 +19,7 @@ missing=""
 for k in train_step_gray_s train_step_rgb_s train_step_96_s train_step_96_busy_s \
          gflops sgemm_gflops gflops_ratio \
          infer_1mp_s infer_1mp_peak_mb infer_16mp_s infer_16mp_peak_mb \
-         first_preview_s end_to_end_1mp_s end_to_end_1mp_dice; do
+         first_preview_s usable_1mp_s end_to_end_1mp_s end_to_end_1mp_dice; do
   v=$(field $k)
   awk -v v="$v" 'BEGIN { exit !(v != "" && v + 0 > 0) }' || missing="$missing $k=$v"
 done
