@@ -32,14 +32,20 @@
 #  H. The hints layer inside a group, selected: the image layer is found
 #     below the group.
 #  I. Segment with levels 0 and smoothness 0 (the one-stage recipe on the
-#     hints alone), otherwise as B: B's defaults (2 levels, smoothness 1)
-#     must score at least min_default_gain above it (measured here 0.831
-#     -> 0.846; the CLI on the RGB crop with one thread 0.802 -> 0.853);
-#     arguments that never reached training would score B's Dice exactly.
+#     hints alone), otherwise as B: the selection must reach min_dice and
+#     differ from B's (arguments that never reached training would score
+#     B's Dice exactly).  It once had to score 0.01 below B as well,
+#     measured 0.831 against 0.846 on an Intel machine; on an AMD one
+#     (other OpenBLAS kernels, other rounding) the same code scored 0.8345
+#     against B's 0.8278, and the CLI on this image at 250 steps gives
+#     defaults - one-stage +0.024, -0.026, +0.018 for seeds 1-3
+#     (2026-11-27): on one image and seed the gain is noise.  That the
+#     defaults win is measured where it can be, over images and seeds
+#     (tests/bench/protocols.py, README 'How it works', item 3).
 #  J. Levels 2 with smoothness 0: the selection must reach min_dice and
 #     differ from B's (training is deterministic, so a smoothness
 #     argument that never reached training would score B's Dice exactly).
-#     Measured: J 0.8454, B 0.8463.
+#     Measured: J 0.8454, B 0.8463 (Intel); 0.8286, 0.8278 (AMD).
 # Undo is checked in tests/ui/test-undo.sh: the PDB has no call that
 # undoes (GIMP 3.0.4), so that test presses Ctrl+Z in GIMP under Xvfb.
 set -uo pipefail
@@ -52,7 +58,6 @@ min_dice=0.75          # B, C: as test-segment.sh (same image, steps, seed)
 # 27), so whole merged objects come back with the 9 hinted nuclei:
 # measured 0.64 against those nine alone.
 min_refine_dice=0.55
-min_default_gain=0.01   # B over I
 # E: 60 steps from the blobs alone: measured 0.67 (with the image's
 # model, D, 0.64: quick models learn just these nuclei).
 min_quick_dice=0.45
@@ -374,12 +379,12 @@ else
 fi
 
 b=$(class_dice "$tmp/b-selection.png" "$truth")
+dice "$tmp/i-one-stage.png" "$truth" "$min_dice" "Segment with levels 0 and smoothness 0"
 i=$(class_dice "$tmp/i-one-stage.png" "$truth")
-if [ -n "$b" ] && [ -n "$i" ] &&
-   awk -v b="$b" -v i="$i" -v g="$min_default_gain" 'BEGIN { exit !(b >= i + g) }'; then
-  ok "Segment's defaults: Dice $b >= one-stage $i + $min_default_gain"
+if [ -n "$b" ] && [ -n "$i" ] && [ "$b" != "$i" ]; then
+  ok "levels reached training: Dice $i with 0, $b with the default 2"
 else
-  not_ok "Segment's defaults: Dice ${b:-?} >= one-stage ${i:-?} + $min_default_gain"
+  not_ok "levels reached training: Dice ${i:-?} with 0, ${b:-?} with the default 2"
 fi
 dice "$tmp/j-no-smoothness.png" "$truth" "$min_dice" "Segment with levels 2 and smoothness 0"
 j=$(class_dice "$tmp/j-no-smoothness.png" "$truth")
