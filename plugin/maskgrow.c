@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 
-#include "cli/openblas-spin.h"
 #include "procedures.h"
 
 typedef struct
@@ -32,12 +31,9 @@ static gboolean        maskgrow_set_i18n         (GimpPlugIn           *plug_in,
 
 G_DEFINE_TYPE (Maskgrow, maskgrow, GIMP_TYPE_PLUG_IN)
 
-/* GIMP_MAIN, with OpenBLAS's idle threads told to sleep first (see
- * core/cli/openblas-spin.h: training steps are 25 % faster). */
 int
 main (int argc, char *argv[])
 {
-  mg_restart_with_short_openblas_spin (argv);
   return gimp_main (maskgrow_get_type (), argc, argv);
 }
 

@@ -28,7 +28,6 @@ trap 'rm -rf "$tmp"' EXIT
 . "$src/tests/private-gimp.sh"
 private_gimp "$tmp" "$build/plugin/maskgrow"
 export MG_SYNC=$tmp/sync MG_SAMPLES=$src/resources/samples
-export OPENBLAS_THREAD_TIMEOUT=4
 mkdir -p "$MG_SYNC" "$out"
 
 cat > "$tmp/driver.sh" <<EOS

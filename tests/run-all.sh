@@ -20,11 +20,6 @@
 # builds (e.g. -Dui=disabled).
 set -euo pipefail
 
-# OpenBLAS's idle threads sleep at once (core/cli/openblas-spin.h): set
-# here so that maskgrow need not restart itself under the test wrappers
-# (valgrind would not follow the restart).
-export OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT:-4}
-
 say () { echo "run-all: $*" >&2; }
 
 APT_UPDATED=

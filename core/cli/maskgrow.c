@@ -17,7 +17,6 @@
 
 #include "bench.h"
 #include "evaluate.h"
-#include "openblas-spin.h"
 #include "image-io.h"
 
 #include <errno.h>
@@ -626,7 +625,6 @@ out:
 int
 main (int argc, char **argv)
 {
-  mg_restart_with_short_openblas_spin (argv);
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       fputs (usage, argc < 2 ? stderr : stdout);
