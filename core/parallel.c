@@ -18,8 +18,13 @@
  * Between jobs, workers (and the caller, waiting for them) poll for about
  * MG_SPIN pauses (tens of microseconds), then sleep on a condition
  * variable: a training step runs some 200 jobs in quick succession, and a
- * sleeping thread takes 10-20 µs to wake; polling longer would take the
- * cores from OpenBLAS's threads during the GEMMs between our loops. */
+ * sleeping thread takes 10-20 µs to wake.  The mutex is taken only to
+ * sleep and to wake a sleeper: the caller broadcasts a new job only if a
+ * worker has said it sleeps, and a worker signals the end of a job only
+ * if the caller has (each says so before its last look at the other's
+ * progress, and the two are sequentially consistent, so one of them sees
+ * the other).  A worker preempted while it held the mutex therefore
+ * stalls nobody who did not need it. */
 #include "parallel.h"
 
 #include "fpmode.h"
@@ -65,6 +70,9 @@ static struct
   _Atomic uint64_t state;    /* the claim word, above */
   uint32_t        started_at; /* generation when the workers started */
   atomic_int      remaining; /* parts of the current job not finished */
+  atomic_int      sleepers;  /* workers asleep, or about to be, on wake */
+  atomic_bool     caller_asleep; /* the caller asleep, or about to be, on
+                                  * done */
   bool            stopping;
   bool            exit_hook;
   /* the current job, written before its generation is published; a
@@ -74,7 +82,7 @@ static struct
   atomic_int      nth;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
            PTHREAD_COND_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-           { 0 }, 0, 0, 0, 0, 0, false, false, NULL, NULL, 0 };
+           { 0 }, 0, 0, 0, 0, 0, 0, false, false, false, NULL, NULL, 0 };
 
 /* Claims and runs parts of job `generation`, own part `prefer` first,
  * until none is left; returns true if this thread finished the job's
@@ -90,12 +98,12 @@ run_parts (uint64_t state, uint32_t generation, int prefer)
       void *ctx = atomic_load_explicit (&pool.ctx, memory_order_relaxed);
       int nth = atomic_load_explicit (&pool.nth, memory_order_relaxed);
       uint32_t all = nth >= 32 ? UINT32_MAX : (UINT32_C (1) << nth) - 1;
-      uint32_t free = all & ~(uint32_t) state;
+      uint32_t open = all & ~(uint32_t) state;
       int part;
 
-      if (free == 0)
+      if (open == 0)
         break;
-      part = (free >> prefer) & 1 ? prefer : __builtin_ctz (free);
+      part = (open >> prefer) & 1 ? prefer : __builtin_ctz (open);
       /* success also proves fn, ctx and nth were this job's: the next job
        * is published only after this part has finished */
       if (atomic_compare_exchange_weak_explicit (
@@ -103,9 +111,7 @@ run_parts (uint64_t state, uint32_t generation, int prefer)
             memory_order_acq_rel, memory_order_acquire))
         {
           fn (ctx, part, nth);
-          finished_last = atomic_fetch_sub_explicit (&pool.remaining, 1,
-                                                     memory_order_acq_rel)
-                          == 1;
+          finished_last = atomic_fetch_sub (&pool.remaining, 1) == 1;
           state = atomic_load_explicit (&pool.state, memory_order_acquire);
         }
     }
@@ -134,24 +140,26 @@ worker_main (void *arg)
         }
       if (state_generation (state) == seen)
         {
+          bool stop;
+
           pthread_mutex_lock (&pool.lock);
+          atomic_fetch_add (&pool.sleepers, 1);   /* before the last look */
           while (! pool.stopping
-                 && state_generation (state = atomic_load_explicit (
-                                        &pool.state, memory_order_acquire))
+                 && state_generation (state = atomic_load (&pool.state))
                       == seen)
             pthread_cond_wait (&pool.wake, &pool.lock);
-          if (pool.stopping)
-            {
-              pthread_mutex_unlock (&pool.lock);
-              break;
-            }
+          atomic_fetch_sub (&pool.sleepers, 1);
+          stop = pool.stopping;
           pthread_mutex_unlock (&pool.lock);
+          if (stop)
+            break;
         }
       seen = state_generation (state);
-      if (run_parts (state, seen, ith))
+      /* finished the last part (its fetch_sub, sequentially consistent,
+       * came before this look): wake the caller if it sleeps; under the
+       * lock, so it cannot miss this between its check and its wait */
+      if (run_parts (state, seen, ith) && atomic_load (&pool.caller_asleep))
         {
-          /* under the lock, so the caller cannot miss it between its
-           * check and its wait */
           pthread_mutex_lock (&pool.lock);
           pthread_cond_signal (&pool.done);
           pthread_mutex_unlock (&pool.lock);
@@ -193,6 +201,8 @@ forget_in_child (void)
   pool.workers = 0;
   pool.planned = 0;
   atomic_store (&pool.remaining, 0);
+  atomic_store (&pool.sleepers, 0);
+  atomic_store (&pool.caller_asleep, false);
   pool.stopping = false;
 }
 
@@ -229,13 +239,17 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
       mg_fp_restore (mode);
       return;
     }
-  if (pool.planned != nth)
-    {
-      pthread_mutex_unlock (&pool.busy);
-      mg_parallel_stop ();
-      pthread_mutex_lock (&pool.busy);
+  /* a loop: between our stop and our lock, another thread may have run
+   * a job and started workers of its own */
+  while (pool.planned != nth)
+    if (pool.planned == 0)
       pool_start (nth);
-    }
+    else
+      {
+        pthread_mutex_unlock (&pool.busy);
+        mg_parallel_stop ();
+        pthread_mutex_lock (&pool.busy);
+      }
   nth = pool.workers + 1;
   atomic_store_explicit (&pool.fn, fn, memory_order_relaxed);
   atomic_store_explicit (&pool.ctx, ctx, memory_order_relaxed);
@@ -243,8 +257,10 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
   atomic_store_explicit (&pool.remaining, nth, memory_order_relaxed);
   generation = state_generation (atomic_load (&pool.state)) + 1;
   state = (uint64_t) generation << 32;
-  atomic_store_explicit (&pool.state, state, memory_order_release);
-  if (nth > 1)
+  atomic_store (&pool.state, state);
+  /* after the store, sequentially consistent: a worker that has not yet
+   * counted itself among the sleepers will see the new job */
+  if (atomic_load (&pool.sleepers) > 0)
     {
       pthread_mutex_lock (&pool.lock);
       pthread_cond_broadcast (&pool.wake);
@@ -257,9 +273,14 @@ mg_parallel_run (MgParallelFn fn, void *ctx)
 
   for (int i = 0; i < MG_SPIN && atomic_load (&pool.remaining) > 0; i++)
     spin_pause ();
-  pthread_mutex_lock (&pool.lock);
-  while (atomic_load (&pool.remaining) > 0)
-    pthread_cond_wait (&pool.done, &pool.lock);
-  pthread_mutex_unlock (&pool.lock);
+  if (atomic_load (&pool.remaining) > 0)
+    {
+      pthread_mutex_lock (&pool.lock);
+      atomic_store (&pool.caller_asleep, true);   /* before the last look */
+      while (atomic_load (&pool.remaining) > 0)
+        pthread_cond_wait (&pool.done, &pool.lock);
+      atomic_store (&pool.caller_asleep, false);
+      pthread_mutex_unlock (&pool.lock);
+    }
   pthread_mutex_unlock (&pool.busy);
 }

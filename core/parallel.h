@@ -3,16 +3,19 @@
  * in blocks, the GEMMs (ops/gemm.h; style.md 'Hot loops').
  *
  * mg_parallel_run (fn, ctx) calls fn (ctx, ith, nth) once for each part
- * ith = 0..nth−1 and returns when all are done; nth = mg_threads_get ()
- * (at most 32).  The parts run at once on the pool's threads, but not on
+ * ith = 0..nth−1 and returns when all are done; nth is the pool's
+ * threads: mg_threads_get (), at most 32, fewer if the system would not
+ * start them, and 1 when the pool is busy with another thread's job (see
+ * the end).  The parts run at once on the pool's threads, but not on
  * fixed ones: a thread that is late to start (asleep, or its core taken by
  * another program) leaves its part to the others, the caller included
  * (parallel.c).  So fn must not depend on which thread runs a part, only
  * on ith.  Each fn splits its work by a fixed partition of an outer
  * dimension (mg_parallel_range), or claims chunks of it as it goes
  * (MgParallelQueue, below), and writes only what it took, gather style,
- * so no two parts write one element and a run gives the same numbers
- * whatever the thread count.  Every part runs with subnormal floats
+ * so no two parts write one element; the loops that split so give the
+ * same numbers whatever nth (the GEMMs do not quite: ops/gemm.c).  Every
+ * part runs with subnormal floats
  * flushed to zero (fpmode.h), and the caller gets its own floating-point
  * mode back afterwards.
  *

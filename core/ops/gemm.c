@@ -3,18 +3,24 @@
  *
  * Part ith of nth computes a block of C: columns when C is wide enough to
  * give every part at least MIN_COLUMNS of them (the outputs are pixels in
- * most of our GEMMs), else rows.  Blocks start at multiples of 16 columns
- * (a 64-byte line of floats) so that no two threads write one cache line
- * of a row.  Every element of C is summed over K inside one OpenBLAS call;
+ * most of our GEMMs), else rows.  Column blocks start at multiples of 16
+ * columns (64 bytes of floats): where a row starts on a cache line, as the
+ * arena's tensors do, no two threads write one line.
+ *
+ * Every element of C is summed over K inside one OpenBLAS call, but
  * OpenBLAS sums the edge of a block in another order than its inside, so
  * the last bits of C depend on where the blocks end, that is on the
- * thread count (as they did with OpenBLAS's own threads), and on nothing
- * else. */
+ * number of parts the pool gives the job (parallel.h: the thread count,
+ * or 1 when the pool is busy with another thread's job), as they depended
+ * on the thread count with OpenBLAS's own threads.  A training run's jobs
+ * go one after another from its own thread, so the same seed and threads
+ * still give the same model. */
 #include "gemm.h"
 
 #include "maskgrow-core.h"
 #include "parallel.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum { COLUMN_ALIGN = 16, MIN_COLUMNS = 64 };
@@ -27,7 +33,7 @@ typedef struct
   const float    *A, *B;
   float          *C;
   int             lda, ldb, ldc;
-  int             by_columns;
+  bool            by_columns;
 } GemmJob;
 
 static void

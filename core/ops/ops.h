@@ -41,7 +41,7 @@ mg_tensor_count (MgTensor t)
  *   col scratch: mg_conv3x3_scratch_count floats.
  * out = W · im2col(in) + b: the direct kernels (conv3x3-direct.h) for the
  * whole batch when Cout is in blocks of 8, else im2col strips and one
- * cblas_sgemm per strip of each image. */
+ * GEMM (mg_sgemm, gemm.h) per strip of each image. */
 void mg_conv3x3_forward  (MgTensor out, MgTensor in, const float *w,
                           const float *b, float *col);
 /* The same followed by out = max (out, 0) (as mg_relu_forward). */

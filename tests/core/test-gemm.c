@@ -3,7 +3,8 @@
  *
  * /core/gemm/matches-blas   for every transpose of A and B, wide C (cut
  *                           in columns) and narrow C (cut in rows), odd
- *                           sizes, beta 0 and 1, strides wider than the
+ *                           sizes, K = 0, fewer rows than threads, beta 0
+ *                           and 1, strides wider than the
  *                           matrices, and 1-3 threads: C equals one
  *                           whole cblas_sgemm call, to the last bit on one
  *                           thread and to rounding (2e-7 per term) on
@@ -73,10 +74,11 @@ test_matches_blas (void)
 {
   static const CBLAS_TRANSPOSE trans[] = { CblasNoTrans, CblasTrans };
   /* M, N, K: wide C (N >= 64 per thread: columns), narrow C (rows), one
-   * row, one column, K = 1 */
+   * row, one column, K = 1, K = 0 (C = beta · C), fewer rows than parts */
   static const int shapes[][3] = {
     { 16, 1000, 9 }, { 37, 515, 70 }, { 64, 300, 17 }, { 45, 33, 129 },
     { 130, 7, 300 }, { 1, 517, 5 }, { 23, 1, 40 }, { 8, 200, 1 },
+    { 5, 300, 0 }, { 2, 40, 0 }, { 2, 50, 7 },
   };
 
   for (int threads = 1; threads <= 3; threads++)
