@@ -135,6 +135,18 @@ typedef struct
   double         lsum[XENT_CHUNKS];
 } XentJob;
 
+/* Pixels [g, g1) of the batch (g counting over all images) up to the end
+ * of g's image: that image n and its pixels [*i0, *i1).  The loops below
+ * run over such runs, so that a pixel's image and place are not divided
+ * out of g one pixel at a time. */
+static size_t
+image_run (size_t HW, size_t g, size_t g1, size_t *i0, size_t *i1)
+{
+  *i0 = g % HW;
+  *i1 = HW - *i0 < g1 - g ? HW : *i0 + (g1 - g);
+  return g / HW;
+}
+
 /* Pass 1 over the chunks of part ith: Σ w and Σ w · −log p(y) each. */
 static void
 xent_loss_part (void *ctx, int ith, int nth)
@@ -150,26 +162,32 @@ xent_loss_part (void *ctx, int ith, int nth)
                                                        : j->total;
       double wsum = 0.0, lsum = 0.0;
 
-      for (size_t g = c * j->chunk; g < g1; g++)
+      for (size_t g = c * j->chunk; g < g1;)
         {
-          const size_t n = g / j->HW, i = g % j->HW;
-          const uint8_t t = j->target[g];
-          double w;
+          size_t i0, i1;
+          const size_t n = image_run (j->HW, g, g1, &i0, &i1);
+          const uint8_t *t = j->target + n * j->HW;
+          const float *p = j->prob.data + n * K * j->HW;
 
-          if (t == MG_IGNORE)
-            continue;
-          assert (t < K);
-          w = j->class_weight != NULL ? j->class_weight[t] : 1.0;
-          wsum += w;
-          lsum -= w * log (fmaxf (j->prob.data[(n * K + t) * j->HW + i],
-                                  1e-30f));
+          for (size_t i = i0; i < i1; i++)
+            {
+              double w;
+
+              if (t[i] == MG_IGNORE)
+                continue;
+              assert (t[i] < K);
+              w = j->class_weight != NULL ? j->class_weight[t[i]] : 1.0;
+              wsum += w;
+              lsum -= w * log (fmaxf (p[t[i] * j->HW + i], 1e-30f));
+            }
+          g += i1 - i0;
         }
       j->wsum[c] = wsum;
       j->lsum[c] = lsum;
     }
 }
 
-/* Pass 2 over the pixels of part ith, a run of one image at a time:
+/* Pass 2 over the pixels of part ith, an image_run at a time:
  * dz[k, i] += coeff · w(y_i) (p[k, i] − [k = y_i]). */
 static void
 xent_grad_part (void *ctx, int ith, int nth)
@@ -182,8 +200,8 @@ xent_grad_part (void *ctx, int ith, int nth)
   mg_parallel_range (j->total, ith, nth, &g0, &g1);
   while (g0 < g1)
     {
-      const size_t n = g0 / j->HW, i0 = g0 % j->HW;
-      const size_t i1 = j->HW - i0 < g1 - g0 ? j->HW : i0 + (g1 - g0);
+      size_t i0, i1;
+      const size_t n = image_run (j->HW, g0, g1, &i0, &i1);
       const uint8_t *t = j->target + n * j->HW;
 
       for (int k = 0; k < K; k++)
