@@ -188,21 +188,24 @@ typedef struct
   int            side;
 } PreviewClock;
 
-/* Object Dice of a preview's labels against the truth it covers (each
- * working-scale pixel compared with the full-size pixel at its centre). */
+/* Object Dice (class 1) of labels, a width x height rectangle at (x0, y0)
+ * of the image shrunk `scale` times, against the full-size truth (side x
+ * side): each label compared with the truth pixel at its centre.  0 when
+ * neither has an object pixel. */
 static double
-preview_dice (const MgPreview *p, const uint8_t *truth, int side)
+object_dice (const uint8_t *labels, int width, int height, int x0, int y0,
+             int scale, const uint8_t *truth, int side)
 {
   size_t both = 0, sum = 0;
 
-  for (int y = 0; y < p->height; y++)
-    for (int x = 0; x < p->width; x++)
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
       {
-        int ty = (p->y + y) * p->scale + p->scale / 2;
-        int tx = (p->x + x) * p->scale + p->scale / 2;
+        int ty = (y0 + y) * scale + scale / 2;
+        int tx = (x0 + x) * scale + scale / 2;
         bool want = ty < side && tx < side
                     && truth[(size_t) ty * side + tx] == 1;
-        bool got = p->labels[(size_t) y * p->width + x] == 1;
+        bool got = labels[(size_t) y * width + x] == 1;
 
         both += want && got;
         sum += want + got;
@@ -219,7 +222,8 @@ on_preview (const MgPreview *p, void *data)
   if (clock->first < 0)
     clock->first = now;
   if (clock->usable < 0
-      && preview_dice (p, clock->truth, clock->side) >= USABLE_DICE)
+      && object_dice (p->labels, p->width, p->height, p->x, p->y, p->scale,
+                      clock->truth, clock->side) >= USABLE_DICE)
     clock->usable = now;
 }
 
@@ -244,7 +248,6 @@ end_to_end (int threads, bool quick, Figures *f)
     {
       MgImage im = { data, 1, side, side };
       MgTrainSample sample = { im, hints, NULL };
-      size_t both = 0, sum = 0;
 
       mg_rng_seed (&rng, 11);
       make_scene (data, truth, side, side, &rng);
@@ -268,12 +271,7 @@ end_to_end (int threads, bool quick, Figures *f)
           f->end_to_end = mg_now_seconds () - clock.start;
           f->first_preview = clock.first;
           f->usable = clock.usable;
-          for (size_t i = 0; i < plane; i++)
-            {
-              both += labels[i] == 1 && truth[i] == 1;
-              sum += (labels[i] == 1) + (truth[i] == 1);
-            }
-          f->dice = sum > 0 ? 2.0 * both / sum : 0;
+          f->dice = object_dice (labels, side, side, 0, 0, 1, truth, side);
           ok = true;
         }
       else
