@@ -15,9 +15,8 @@
  * (MgParallelQueue, below), and writes only what it took, gather style,
  * so no two parts write one element; the loops that split so give the
  * same numbers whatever nth (the GEMMs do not quite: ops/gemm.c).  Every
- * part runs with subnormal floats
- * flushed to zero (fpmode.h), and the caller gets its own floating-point
- * mode back afterwards.
+ * part runs with subnormal floats flushed to zero (fpmode.h), and the
+ * caller gets its own floating-point mode back afterwards.
  *
  * fn may call OpenBLAS: the core keeps it at one thread (threads.c), so it
  * runs in the calling thread and no second pool competes with this one
